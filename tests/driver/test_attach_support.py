@@ -1,0 +1,115 @@
+"""Shared pieces of the attach / detach tests (no tests of their own).
+
+:class:`AttachBackend` is the project's ``SimulatedBackend`` with locks
+in a directory of the test's own (so parallel test workers never wait for
+each other's locks) and helpers to make connectors, attach, detach and
+inspect the array's masking state.
+"""
+
+import fixtures as fixtures_lib
+
+from tests import fixtures
+from vmax_driver import attach
+from vmax_driver import iscsi
+from vmax_flows import hostnames
+
+GIB = 1024 ** 3
+PORT_GROUP_A = 'OS-PG-iSCSI-A'
+PORT_GROUP_B = 'OS-PG-iSCSI-B'
+DEFAULT_SG = 'OS-SRP_1-Diamond-OLTP-SG'
+DRIVER_WITH_ATTACH = 'tests.driver.test_attach_support.AttachDriver'
+
+
+class AttachDriver(attach.AttachMixin, iscsi.VMAXISCSIDriver):
+    """The driver with the attach methods, until the driver class itself
+    carries them."""
+
+
+def connector(host='compute-1', initiator=None, multipath=False):
+    return {'host': host,
+            'initiator': initiator or 'iqn.1993-08.org.debian:01:%s'
+            % host.split('.')[0],
+            'ip': '192.0.2.99', 'multipath': multipath,
+            'platform': 'x86_64', 'os_type': 'linux'}
+
+
+def names(host, placement_kind='diamond'):
+    """The driver's object names for ``host`` on the vmax3-allflash
+    profile's default placement."""
+    short = hostnames.short_host_name(host)
+    prefix = 'OS-%s-SRP_1-Diamond-OLTP-I' % short
+    return {'short': short, 'sg': prefix + '-SG', 'mv': prefix + '-MV',
+            'ig': 'OS-%s-I-IG' % short,
+            'shared_sg': 'OS-%s-Shared-I-SG' % short,
+            'shared_mv': 'OS-%s-Shared-I-MV' % short}
+
+
+class AttachBackend(fixtures.SimulatedBackend):
+
+    def _setUp(self):
+        if not issubclass(iscsi.VMAXISCSIDriver, attach.AttachMixin):
+            self.useFixture(fixtures_lib.MonkeyPatch(
+                'tests.fixtures.DRIVER_CLASS', DRIVER_WITH_ATTACH))
+        self.lock_dir = self.useFixture(fixtures_lib.TempDir()).path
+        super()._setUp()
+        self.driver.lock_path = self.lock_dir
+
+    # -- operations -------------------------------------------------------------
+
+    def attach(self, volume, connector_or_host='compute-1', **kwargs):
+        conn = connector_or_host if isinstance(connector_or_host, dict) \
+            else connector(connector_or_host, **kwargs)
+        return self.driver.initialize_connection(volume, conn)
+
+    def detach(self, volume, connector_or_host='compute-1', **kwargs):
+        conn = connector_or_host if isinstance(connector_or_host, dict) \
+            or connector_or_host is None \
+            else connector(connector_or_host, **kwargs)
+        return self.driver.terminate_connection(volume, conn)
+
+    # -- array state ------------------------------------------------------------
+
+    def groups_of(self, volume):
+        return self.array.groups_of_device(self.device_of(volume).device_id)
+
+    def views_of(self, volume):
+        return self.array.views_of_device(self.device_of(volume).device_id)
+
+    def lun_of(self, volume, view):
+        return self.array.masking_views[view].luns.get(
+            self.device_of(volume).device_id)
+
+    def masking_state(self):
+        """Views (with their groups and LUNs), driver-named groups and
+        registered initiators: what attach and detach change."""
+        arr = self.array
+        return {
+            'views': {name: (v.storage_group, v.initiator_group,
+                             v.port_group, dict(v.luns))
+                      for name, v in arr.masking_views.items()},
+            'storage_groups': {name: list(g.members)
+                               for name, g in arr.storage_groups.items()},
+            'initiator_groups': {name: list(g.hardware_ids)
+                                 for name, g in
+                                 arr.initiator_groups.items()},
+            'initiators': sorted(arr.hardware_ids)}
+
+    def orphans(self):
+        """Host groups or views this driver names that serve no
+        attachment: views without devices, host storage groups in no
+        view, initiator groups in no view."""
+        arr = self.array
+        found = []
+        for name, view in arr.masking_views.items():
+            if not view.luns:
+                found.append('view %s has no device' % name)
+        for name, group in arr.storage_groups.items():
+            if hostnames.is_host_storage_group(name) and \
+                    not arr.views_of_group('sg', name):
+                found.append('storage group %s (%d devices) is in no view'
+                             % (name, len(group.members)))
+        for name in arr.initiator_groups:
+            if hostnames.is_host_initiator_group(name) and \
+                    not arr.views_of_group('ig', name):
+                found.append('initiator group %s is in no view' % name)
+        return found

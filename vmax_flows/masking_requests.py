@@ -1,0 +1,141 @@
+"""Plain-data requests of the masking flows, and the locks they need.
+
+The driver turns a Cinder connector into ``masking`` (host short name,
+initiators, the names of the host's groups and views, the port groups in
+the host's order, the device's default group) with :func:`attach_masking`
+or :func:`detach_masking`; :func:`lock_names` derives the operation's
+locks from that data alone, so they are known before the flow runs and
+are all taken at once.  Attach and detach of one host lock the same
+names, which serialises them; different hosts do not wait for each other.
+
+:func:`find_attachments` reads which hosts' views show a device -- for
+``terminate_connection(volume, None)``, which removes every attachment.
+"""
+
+from vmax_flows import exceptions
+from vmax_flows import hostnames
+from vmax_flows import locks
+from vmax_flows.smis import masking as smis_masking
+
+# Flows built without a locker (graph dumps, harnesses) lock in-process.
+_FALLBACK_LOCKER = locks.Locker(locks.LocalBackend(), serial=None)
+
+
+def connector_initiators(connector, protocol=hostnames.PROTOCOL_ISCSI):
+    """The initiators a connector brings for ``protocol``."""
+    connector = connector or {}
+    if protocol == hostnames.PROTOCOL_ISCSI:
+        initiator = connector.get('initiator')
+        if not initiator:
+            raise exceptions.InvalidRequest(
+                'The connector of host %s has no iSCSI initiator name '
+                '("initiator")' % connector.get('host'))
+        return [smis_masking.normalise_initiator(initiator)]
+    wwpns = connector.get('wwpns') or []
+    if not wwpns:
+        raise exceptions.InvalidRequest(
+            'The connector of host %s has no FC WWPNs'
+            % connector.get('host'))
+    return [smis_masking.normalise_initiator(w) for w in wwpns]
+
+
+def attach_masking(connector, placement, port_groups,
+                   protocol=hostnames.PROTOCOL_ISCSI):
+    """``masking`` for initialize_connection (plain data)."""
+    short = hostnames.short_host_name((connector or {}).get('host'))
+    return {
+        'serial': placement['serial'],
+        'host': short,
+        'connector_host': connector.get('host'),
+        'initiators': connector_initiators(connector, protocol),
+        'multipath': bool(connector.get('multipath')),
+        'protocol': protocol,
+        'host_group': {
+            'storage_group': hostnames.host_storage_group(short, placement,
+                                                          protocol),
+            'view': hostnames.host_masking_view(short, placement, protocol),
+            'settings': hostnames.storage_group_settings(placement)},
+        'shared_group': {
+            'storage_group': hostnames.shared_storage_group(short,
+                                                            protocol),
+            'view': hostnames.shared_masking_view(short, protocol),
+            'settings': {}},
+        'initiator_group': hostnames.initiator_group(short, protocol),
+        'port_groups': hostnames.port_group_order(short, port_groups),
+        'default_group': placement.get('storage_group'),
+    }
+
+
+def detach_masking(connector, placement, attachment=None,
+                   protocol=hostnames.PROTOCOL_ISCSI):
+    """``masking`` for terminate_connection: for the connector's host, or
+    for one ``attachment`` found by :func:`find_attachments`."""
+    if attachment is not None:
+        return {'serial': placement['serial'], 'host': None,
+                'connector_host': None, 'protocol': protocol,
+                'candidates': [attachment['storage_group']],
+                'views': list(attachment['views']),
+                'initiator_groups': list(attachment['initiator_groups']),
+                'default_group': placement.get('storage_group')}
+    short = hostnames.short_host_name((connector or {}).get('host'))
+    host_group = hostnames.host_storage_group(short, placement, protocol)
+    shared_group = hostnames.shared_storage_group(short, protocol)
+    return {'serial': placement['serial'], 'host': short,
+            'connector_host': connector.get('host'), 'protocol': protocol,
+            'candidates': [host_group, shared_group],
+            'views': [hostnames.host_masking_view(short, placement,
+                                                  protocol),
+                      hostnames.shared_masking_view(short, protocol)],
+            'initiator_groups': [hostnames.initiator_group(short,
+                                                           protocol)],
+            'default_group': placement.get('storage_group')}
+
+
+def lock_names(masking):
+    """Every lock an attach or detach of ``masking`` takes."""
+    serial = masking['serial']
+    groups, views = [], []
+    if 'candidates' in masking:
+        groups.extend(masking['candidates'])
+        views.extend(masking['views'])
+        igs = masking['initiator_groups']
+    else:
+        for target in (masking['host_group'], masking['shared_group']):
+            groups.append(target['storage_group'])
+            views.append(target['view'])
+        igs = [masking['initiator_group']]
+    names = [locks.lock_name(serial, locks.KIND_STORAGE_GROUP, g)
+             for g in groups]
+    names += [locks.lock_name(serial, locks.KIND_MASKING_VIEW, v)
+              for v in views]
+    names += [locks.lock_name(serial, locks.KIND_INITIATOR_GROUP, i)
+              for i in igs]
+    return sorted(set(names))
+
+
+def lock_session(request, locker=None):
+    """The lock session of a masking request (``request['masking']``)."""
+    return (locker or _FALLBACK_LOCKER).session(
+        lock_names(request['masking']))
+
+
+def find_attachments(client, device_id):
+    """Every storage group of the device that some view shows, with its
+    views and their initiator groups: ``[{'storage_group', 'views',
+    'initiator_groups'}]`` (read-only, not locked: the detach flow reads
+    again under its locks)."""
+    masking = smis_masking.for_client(client)
+    attachments = []
+    for group in masking.device_groups(device_id) or ():
+        use = masking.storage_group_use(group['name'])
+        if not use or not use['views']:
+            continue
+        initiator_groups = set()
+        for view in use['views']:
+            groups = masking.view_groups(view) or {}
+            if groups.get('initiator_group'):
+                initiator_groups.add(groups['initiator_group'])
+        attachments.append({'storage_group': group['name'],
+                            'views': use['views'],
+                            'initiator_groups': sorted(initiator_groups)})
+    return attachments

@@ -1,0 +1,70 @@
+"""Every driver operation's flow factory, under its Cinder method name.
+
+Used by the driver (to build flows), by the failure-injection harness (to
+iterate operations) and by graph dumps.  A factory is buildable from plain
+data alone -- ``build(None, sample_request(family))`` needs no array -- so
+graphs can be drawn anywhere.
+"""
+
+import collections
+
+from vmax_flows.flows import create_cloned_volume
+from vmax_flows.flows import create_snapshot
+from vmax_flows.flows import create_volume
+from vmax_flows.flows import create_volume_from_snapshot
+from vmax_flows.flows import delete_snapshot
+from vmax_flows.flows import delete_volume
+from vmax_flows.flows import extend_volume
+
+Operation = collections.namedtuple(
+    'Operation', 'name description build sample_request result')
+
+_MODULES = (create_volume, delete_volume, extend_volume, create_snapshot,
+            delete_snapshot, create_cloned_volume,
+            create_volume_from_snapshot)
+
+_OPERATIONS = collections.OrderedDict(
+    (module.OPERATION, Operation(module.OPERATION, module.DESCRIPTION,
+                                 module.build, module.sample_request,
+                                 module.RESULT))
+    for module in _MODULES)
+
+
+def operations():
+    """All operations, in a stable order."""
+    return list(_OPERATIONS.values())
+
+
+def names():
+    return list(_OPERATIONS)
+
+
+def get(name):
+    try:
+        return _OPERATIONS[name]
+    except KeyError:
+        raise KeyError('no flow registered for %r (known: %s)'
+                       % (name, ', '.join(_OPERATIONS)))
+
+
+def build(name, client, request):
+    return get(name).build(client, request)
+
+
+def task_names(name, family, client=None, request=None):
+    """Task names of an operation's flow, in run order."""
+    operation = get(name)
+    flow = operation.build(client, request or operation.sample_request(
+        family))
+    return [node.name for node, _ in flow.iter_nodes()]
+
+
+def to_dot(name, family):
+    """A names-only DOT graph of the operation's flow (no pydot needed)."""
+    steps = task_names(name, family)
+    lines = ['digraph "%s_%s" {' % (name, family), '  rankdir=LR;']
+    lines.extend('  "%s";' % step for step in steps)
+    lines.extend('  "%s" -> "%s";' % pair
+                 for pair in zip(steps, steps[1:]))
+    lines.append('}')
+    return '\n'.join(lines) + '\n'

@@ -1,0 +1,1 @@
+"""TaskFlow tasks, one array action each (see :mod:`.base`)."""

@@ -1,0 +1,185 @@
+"""The compiled class schema: hierarchy, declarations, class operations.
+
+The hand-written MOF in ``schema/`` is compiled once per process with
+pywbem's MOF compiler into a private ``pywbem_mock.FakedWBEMConnection``.
+That connection is only a class store: it answers the class operations
+(GetClass, EnumerateClass(Name)s, EnumerateQualifiers) for tools such as
+pywbemcli, and gives us resolved classes (inherited properties and
+methods included).  Array state never lives there.
+"""
+
+import functools
+import glob
+import os
+import threading
+
+import pywbem
+import pywbem_mock
+
+NAMESPACE = 'root/emc'
+
+SCHEMA_DIR = os.path.join(os.path.dirname(__file__), 'schema')
+
+# Association operations on a class name; their ObjectName is the class
+# and they take no separate namespace argument.
+_CLASS_LEVEL_ASSOCIATIONS = ('Associators', 'AssociatorNames', 'References',
+                             'ReferenceNames')
+
+
+def _is_embedded_instance(obj):
+    qual = obj.qualifiers.get('EmbeddedInstance')
+    return qual is not None and qual.value
+
+
+class ClassStore:
+    """Resolved classes of the simulator schema and their hierarchy.
+
+    All lookups are case-insensitive, as class names are in CIM.
+    """
+
+    def __init__(self, mof_dir=SCHEMA_DIR, namespace=NAMESPACE):
+        self.namespace = namespace
+        self._conn = pywbem_mock.FakedWBEMConnection(
+            default_namespace=namespace)
+        for path in sorted(glob.glob(os.path.join(mof_dir, '*.mof'))):
+            self._conn.compile_mof_file(path, namespace=namespace)
+        # The class operations below go through the connection, which is
+        # not documented as thread-safe.
+        self._lock = threading.Lock()
+        self._classes = pywbem.NocaseDict()
+        names = self._conn.EnumerateClassNames(DeepInheritance=True)
+        for name in names:
+            cls = self._conn.GetClass(name, LocalOnly=False,
+                                      IncludeQualifiers=True,
+                                      IncludeClassOrigin=True)
+            self._fix_embedded_parameters(cls)
+            self._classes[name] = cls
+        self._ancestors = pywbem.NocaseDict()
+        self._descendants = pywbem.NocaseDict(
+            (name, set()) for name in self._classes)
+        for name in self._classes:
+            chain = []
+            sup = self._classes[name].superclass
+            while sup:
+                chain.append(self._classes[sup].classname)
+                sup = self._classes[sup].superclass
+            self._ancestors[name] = chain
+            lower = name.lower()
+            self._descendants[name].add(lower)
+            for anc in chain:
+                self._descendants[anc].add(lower)
+
+    @staticmethod
+    def _fix_embedded_parameters(cls):
+        # The MOF compiler sets embedded_object from the EmbeddedInstance
+        # qualifier on properties only; method parameters need it too so
+        # that embedded-instance arguments validate and out-parameters are
+        # encoded as embedded instances.
+        for method in cls.methods.values():
+            for param in method.parameters.values():
+                if _is_embedded_instance(param):
+                    param.embedded_object = 'instance'
+
+    # -- hierarchy -------------------------------------------------------
+
+    def exists(self, name):
+        return name in self._classes
+
+    def canonical(self, name):
+        """The class name in its declared spelling (KeyError if unknown)."""
+        return self._classes[name].classname
+
+    def get(self, name):
+        """The resolved CIMClass (shared; do not modify)."""
+        return self._classes[name]
+
+    def ancestors(self, name):
+        return list(self._ancestors[name])
+
+    def is_subclass(self, name, parent):
+        """True when ``name`` is ``parent`` or derives from it."""
+        if parent is None:
+            return True
+        desc = self._descendants.get(parent)
+        return desc is not None and name.lower() in desc
+
+    def descendants(self, name):
+        """Lower-case names of ``name`` and all its subclasses."""
+        return frozenset(self._descendants[name])
+
+    def is_association(self, name):
+        qual = self._classes[name].qualifiers.get('Association')
+        return bool(qual and qual.value)
+
+    def method(self, classname, methodname):
+        """The resolved CIMMethod, or None when the class has none such."""
+        cls = self._classes.get(classname)
+        if cls is None:
+            return None
+        return cls.methods.get(methodname)
+
+    def property_type(self, classname, propname):
+        prop = self._classes[classname].properties.get(propname)
+        return None if prop is None else prop.type
+
+    # -- class operations, served from the compiled store ----------------
+
+    def class_operation(self, name, params):
+        """Run a class-level intrinsic operation on the class store.
+
+        ``params`` are the IPARAMVALUEs as the wire delivers them.
+        """
+        kwargs = {}
+        for key, value in params.items():
+            if isinstance(value, pywbem.CIMClassName):
+                value = value.classname
+            kwargs[key] = value
+        if name not in _CLASS_LEVEL_ASSOCIATIONS:
+            kwargs['namespace'] = self.namespace
+        with self._lock:
+            op = getattr(self._conn, name)
+            result = op(**kwargs)
+        if name in ('EnumerateQualifiers', 'GetQualifier'):
+            result = _plain_scopes(result)
+        if name in _CLASS_LEVEL_ASSOCIATIONS:
+            result = [_local_class_result(item) for item in result]
+        return result
+
+
+def _local_class_result(item):
+    """A class-level association result as the dispatcher answers it: a
+    CIMClassName, or a CIMClass with ``path`` set, without host."""
+    if isinstance(item, tuple):
+        path, cls = item
+        path = path.copy()
+        path.host = None
+        cls = cls.copy()
+        cls.path = path
+        return cls
+    item = item.copy()
+    item.host = None
+    return item
+
+
+def _plain_scopes(result):
+    """Qualifier declarations with DSP0201 scopes.
+
+    The MOF compiler records ``Scope(any)`` as an extra ``ANY`` scope,
+    which the SCOPE element of CIM-XML does not have (pywbem's own parser
+    rejects it): spell it out as every scope instead.
+    """
+    declarations = result if isinstance(result, list) else [result]
+    for decl in declarations:
+        scopes = decl.scopes
+        if scopes and 'ANY' in scopes:
+            any_scope = scopes['ANY']
+            decl.scopes = pywbem.NocaseDict(
+                (name, bool(value or any_scope))
+                for name, value in scopes.items() if name.upper() != 'ANY')
+    return result
+
+
+@functools.lru_cache(maxsize=1)
+def class_store():
+    """The process-wide compiled schema (compiled on first use)."""
+    return ClassStore()
