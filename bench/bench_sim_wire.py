@@ -165,6 +165,32 @@ def throughput_processes(url, processes, seconds):
         return sum(rates)
 
 
+def _process_cpu_seconds(pid):
+    """User+system CPU time of process ``pid`` (Linux /proc), or None."""
+    try:
+        with open('/proc/%d/stat' % pid) as src:
+            fields = src.read().rsplit(')', 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def server_cpu_per_call(conn, pid, calls):
+    """CPU ms the server process spends per GetInstance (incl. HTTP).
+
+    Unlike wall-clock figures this hardly depends on what else runs on
+    the machine, so it gives the server's capacity per core.
+    """
+    _, volume = _targets(conn)
+    conn.GetInstance(volume)
+    before = _process_cpu_seconds(pid)
+    if before is None:
+        return float('nan')
+    for _ in range(calls):
+        conn.GetInstance(volume)
+    return (_process_cpu_seconds(pid) - before) * 1000.0 / calls
+
+
 def large_results(conn, reps):
     rows = []
     for name, func in (
@@ -190,6 +216,7 @@ def main(argv=None):
     parser.add_argument('--large-reps', type=int, default=3)
     args = parser.parse_args(argv)
 
+    print('load average before the run: %.2f %.2f %.2f' % os.getloadavg())
     workdir = tempfile.mkdtemp(prefix='bench-sim-wire-')
     profile_path = write_profile(args.volumes, workdir)
     started = time.perf_counter()
@@ -215,6 +242,11 @@ def main(argv=None):
                 name, statistics.median(a_times), _p95(a_times),
                 statistics.median(h_times), _p95(h_times), h_server))
 
+        cpu_ms = server_cpu_per_call(http_conn, server.pid,
+                                     max(args.calls, 300))
+        print()
+        print('Server CPU per GetInstance over HTTP: %.2f ms (capacity about '
+              '%.0f ops/s per core)' % (cpu_ms, 1000.0 / cpu_ms))
         print()
         print('Throughput over HTTP loopback, GetInstance (target >= 300 '
               'ops/s)')

@@ -223,7 +223,7 @@ class AttachMixin(object):
         if errors:
             raise errors[0]
 
-    # -- exports ---------------------------------------------------------------
+    # -- exports -----------------------------------------------------------
 
     def _export_request(self, key, item, placement):
         return {key: item, 'placement': placement}

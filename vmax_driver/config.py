@@ -218,6 +218,18 @@ def _load_legacy(reader):
     return settings
 
 
+def _state_path(reader):
+    """``vmax_state_path``, else ``vmax`` under Cinder's ``state_path``."""
+    path = _clean(reader.value('vmax_state_path'))
+    if path:
+        return os.path.abspath(os.path.expanduser(path))
+    try:
+        base = cfg.CONF.state_path
+    except cfg.Error:    # not registered or not parsed (tools, tests)
+        base = None
+    return os.path.join(base or '/var/lib/cinder', 'vmax')
+
+
 def build_backend_config(configuration, protocol=None):
     """Build the flows' settings from a Cinder backend configuration.
 
@@ -276,6 +288,9 @@ def build_backend_config(configuration, protocol=None):
                                 1.0),
         backend_name=(_clean(reader.value('volume_backend_name'))
                       or reader.section or 'vmax'),
+        state_path=_state_path(reader),
+        flow_persistence_connection=_clean(
+            reader.value('vmax_flow_persistence_connection')),
     )
     if protocol is not None:
         settings['protocol'] = protocol

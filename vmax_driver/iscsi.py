@@ -13,11 +13,16 @@ from cinder.volume import driver
 from oslo_log import log as logging
 
 from vmax_driver import config as driver_config
+from vmax_driver import groups
+from vmax_driver import manage
 from vmax_driver import options
+from vmax_driver import replication
 from vmax_flows import exceptions
 from vmax_flows.flows import common
 from vmax_flows import naming
+from vmax_flows import persistence
 from vmax_flows import placement as placements
+from vmax_flows import recovery
 from vmax_flows import registry
 from vmax_flows import runner
 from vmax_flows.smis import client as smis_client
@@ -27,7 +32,9 @@ LOG = logging.getLogger(__name__)
 
 
 @interface.volumedriver
-class VMAXISCSIDriver(driver.ISCSIDriver):
+class VMAXISCSIDriver(manage.ManageMixin, groups.GroupsMixin,
+                      replication.ReplicationMixin,
+                      driver.ISCSIDriver):
     """iSCSI driver for VMAX2 and VMAX3 / All Flash over SMI-S.
 
     Every operation is a TaskFlow flow of small, idempotent, revertible
@@ -58,10 +65,17 @@ class VMAXISCSIDriver(driver.ISCSIDriver):
         self.connection_factory = None
         self.wait_sleep = None
         self.wait_clock = None
+        # Failure-injection hook: callable(operation, flow) -> flow, e.g.
+        # vmax_flows.failpoints.with_failure_after.
+        self.flow_decorator = None
         self.backend = None
         self.client = None
         self.default_placement = None
         self.last_outcome = None
+        # Flow persistence (crash recovery, run history) and what the
+        # recovery at do_setup did (vmax_flows.recovery.Recovered lines).
+        self.flow_store = None
+        self.recovered = []
 
     @staticmethod
     def get_driver_options():
@@ -81,6 +95,7 @@ class VMAXISCSIDriver(driver.ISCSIDriver):
             info = client.setup()
             self.default_placement = placements.check_backend(self.backend,
                                                               info)
+            self.flow_store = self._open_flow_store()
         except exceptions.InvalidSetting as exc:
             raise exception.InvalidConfigurationValue(
                 message='Backend %s: %s' % (self.backend.backend_name, exc),
@@ -90,9 +105,18 @@ class VMAXISCSIDriver(driver.ISCSIDriver):
                 data='Backend %s: setup failed: %s'
                      % (self.backend.backend_name, exc))
         self.client = client
+        if self.flow_store is not None:
+            # Before any request: undo (or finish) what a killed process
+            # left half done.
+            self.recovered = recovery.recover(
+                self.flow_store, self._rebuild_flow,
+                count_calls=client.session.total_calls, log=LOG)
         LOG.info('Backend %s ready: %s; default placement %s',
                  self.backend.backend_name, info.summary(),
                  self.default_placement['pool_name'])
+        # replication_device: the target array; a failed-over service
+        # starts serving from it (vmax_driver.replication).
+        self._setup_replication()
 
     def check_for_setup_error(self):
         if self.client is None or self.client.info is None:
@@ -103,17 +127,24 @@ class VMAXISCSIDriver(driver.ISCSIDriver):
     # -- operations -----------------------------------------------------------
 
     def create_volume(self, volume):
+        special = self._special_create(volume)    # replicated / in a CG
+        if special is not None:
+            return special
         request = {'volume': self._volume_item(volume),
                    'placement': self._placement(volume)}
         device = self._run('create_volume', request)
         return {'provider_location': self._location(device)}
 
     def delete_volume(self, volume):
+        if self._special_delete(volume):    # replicated / on the peer
+            return
         request = {'volume': self._volume_item(volume, located=True),
                    'placement': self._placement(volume)}
         self._run('delete_volume', request)
 
     def extend_volume(self, volume, new_size):
+        if self._special_extend(volume, new_size):    # replicated
+            return
         request = {'volume': self._volume_item(volume, located=True),
                    'size_gb': int(new_size),
                    'placement': self._placement(volume)}
@@ -128,6 +159,8 @@ class VMAXISCSIDriver(driver.ISCSIDriver):
         return {'provider_location': self._location(device)}
 
     def delete_snapshot(self, snapshot):
+        if self._special_delete_snapshot(snapshot):    # on the peer
+            return
         request = {'snapshot': self._snapshot_item(snapshot, located=True),
                    'placement': self._placement(snapshot.volume)}
         self._run('delete_snapshot', request)
@@ -138,6 +171,11 @@ class VMAXISCSIDriver(driver.ISCSIDriver):
                 reason='clone %s of %d GiB cannot be smaller than its '
                        'source %s of %d GiB' % (volume.id, volume.size,
                                                 src_vref.id, src_vref.size))
+        special = self._special_create(
+            volume, source=self._volume_item(src_vref, located=True),
+            source_placement=self._placement(src_vref))
+        if special is not None:
+            return special
         request = {'volume': self._volume_item(volume),
                    'source': self._volume_item(src_vref, located=True),
                    'size_gb': int(volume.size),
@@ -153,6 +191,11 @@ class VMAXISCSIDriver(driver.ISCSIDriver):
                        'snapshot %s of %d GiB' % (
                            volume.id, volume.size, snapshot.id,
                            snapshot.volume_size))
+        special = self._special_create(
+            volume, source=self._snapshot_item(snapshot, located=True),
+            source_placement=self._placement(snapshot.volume))
+        if special is not None:
+            return special
         request = {'volume': self._volume_item(volume),
                    'source': self._snapshot_item(snapshot, located=True),
                    'size_gb': int(volume.size),
@@ -177,7 +220,7 @@ class VMAXISCSIDriver(driver.ISCSIDriver):
             return
         try:
             self._stats = stats.volume_stats(
-                self.client, self.default_placement, backend_name,
+                self.client, self._stats_placements(), backend_name,
                 self.VERSION, protocol=constants.ISCSI,
                 reserved_percentage=self.configuration.safe_get(
                     'reserved_percentage'),
@@ -187,6 +230,7 @@ class VMAXISCSIDriver(driver.ISCSIDriver):
             raise exception.VolumeBackendAPIException(
                 data='Backend %s: could not read pool capacity: %s'
                      % (backend_name, exc))
+        self._add_group_and_replication_stats(self._stats)
 
     # -- export / attach ------------------------------------------------------
 
@@ -211,18 +255,40 @@ class VMAXISCSIDriver(driver.ISCSIDriver):
         self.check_for_setup_error()
         entry = registry.get(operation)
         flow = entry.build(self.client, request)
+        if self.flow_decorator is not None:
+            flow = self.flow_decorator(operation, flow)
         try:
             outcome = runner.run_flow(
                 operation, flow, request,
                 results=(entry.result,) if entry.result else (),
-                count_calls=self.client.session.total_calls, log=LOG)
+                count_calls=self.client.session.total_calls, log=LOG,
+                persistence=self.flow_store)
         except exceptions.FlowFailed as exc:
             raise _cinder_error(exc, exc.cause)
         self.last_outcome = outcome
         return outcome[entry.result] if entry.result else None
 
+    def _open_flow_store(self):
+        # An injected connection factory means an embedded simulator
+        # (tests, vmax-demo): unless a state path or URL is set
+        # explicitly, its flows stay in memory rather than in Cinder's
+        # state directory.
+        explicit = self.configuration.safe_get('vmax_state_path') or \
+            self.configuration.safe_get('vmax_flow_persistence_connection')
+        if self.connection_factory is not None and not explicit:
+            return None
+        return persistence.for_backend(self.backend,
+                                       owner=getattr(self, 'host', None))
+
+    def _rebuild_flow(self, operation, request):
+        return registry.build(operation, self.client, request)
+
     def _placement(self, volume):
         try:
+            # While failed over: the target array's placement.
+            placement = self._replicated_placement(_extra_specs(volume))
+            if placement is not None:
+                return placement
             return placements.for_volume_type(self.backend, self.client.info,
                                               _extra_specs(volume))
         except exceptions.VmaxError as exc:

@@ -127,9 +127,41 @@ legacy_opts = [
                     'Default: not set (no XML file is read).'),
 ]
 
+persistence_opts = [
+    cfg.StrOpt('vmax_state_path',
+               help='Directory where the driver keeps the state of its '
+                    'operations (the SQLite file vmax-flows.sqlite) so that '
+                    'an operation cut short by a crash of cinder-volume is '
+                    'undone, or finished when it cannot be undone, at the '
+                    'next start; also the run history shown by '
+                    '"vmax-flows history". Ignored when '
+                    'vmax_flow_persistence_connection is set. '
+                    'Default: the vmax directory under Cinder\'s '
+                    'state_path.'),
+    cfg.StrOpt('vmax_flow_persistence_connection',
+               secret=True,
+               help='TaskFlow persistence URL for the state of operations '
+                    'instead of the SQLite file under vmax_state_path, '
+                    'e.g. mysql+pymysql://user:password@host/vmax_flows '
+                    'or postgresql://...; memory:// keeps it in memory '
+                    '(no crash recovery). Never logged. Default: not set.'),
+]
+
+# Pool reporting (issue 5).  Not yet part of VMAX_OPTS: the driver's
+# manage mixin registers it itself (see vmax_driver.manage).
+pool_opts = [
+    cfg.BoolOpt('vmax_multi_pool_support', default=False,
+                help='VMAX3 only: report one Cinder pool per service level '
+                     'and workload the configured SRP offers (pool names '
+                     '<SLO>+<Workload>+<SRP>+<serial>; volume types then '
+                     'select one with the extra spec pool_name) instead of '
+                     'the single configured one.'),
+]
+
 # Everything this driver declares, in the order the sample lists it.
 VMAX_OPTS = list(itertools.chain(connection_opts, array_opts,
-                                 polling_opts, legacy_opts))
+                                 polling_opts, persistence_opts,
+                                 legacy_opts))
 
 # Group the generated sample uses.  Cinder lists its own driver options
 # under [backend_defaults]; values there apply to every backend, so the

@@ -309,6 +309,77 @@ def _read(path):
 
 # ------------------------------------------------------------------ main
 
+def _add_history(parser):
+    parser.add_argument('object_id', nargs='?',
+                        help='id of a Cinder volume, snapshot or group '
+                             '(default: every run)')
+    parser.add_argument('--state-path', default='/var/lib/cinder/vmax',
+                        help='the backend\'s vmax_state_path (default: '
+                             '%(default)s)')
+    parser.add_argument('--connection',
+                        help='the backend\'s vmax_flow_persistence_'
+                             'connection URL (wins over --state-path)')
+    parser.add_argument('--owner', help='only runs of this service host, '
+                                        'e.g. cinder-volume@vmax1')
+    parser.add_argument('--json', action='store_true',
+                        help='print the runs as JSON')
+
+
+def run_history(args, out, err):
+    import json
+
+    from vmax_flows import persistence
+    if not args.connection:
+        path = os.path.join(args.state_path, persistence.STATE_FILE)
+        if not os.path.exists(path):
+            raise CommandFailed('no flow state at %s (see --state-path and '
+                                '--connection)' % path)
+    try:
+        backend = persistence.open_backend(args.connection, args.state_path)
+    except Exception as exc:
+        raise CommandFailed('cannot open the flow state: %s' % exc)
+    try:
+        runs = persistence.history(backend, args.object_id, args.owner)
+    finally:
+        backend.close()
+    if args.json:
+        out.write(json.dumps(runs, indent=2, sort_keys=True) + '\n')
+        return EXIT_OK
+    if not runs:
+        out.write('no runs recorded%s\n' % (
+            ' for %s' % args.object_id if args.object_id else ''))
+        return EXIT_OK
+    for run in runs:
+        out.write(format_run(run))
+    return EXIT_OK
+
+
+def format_run(run):
+    """One run as text: a head line, a line per task, recovery, error."""
+    total = sum(task['seconds'] for task in run['tasks'])
+    lines = ['%s  %s  %s  %.3f s  %d SMI-S call(s)  [%s, flow %s]' % (
+        run['started_at'] or '?', run['operation'], run['state'], total,
+        sum(task['calls'] for task in run['tasks']),
+        run.get('owner', '?'), run['uuid'])]
+    for task in run['tasks']:
+        shown = task['state']
+        if task['state'] == 'REVERTED' or task['intention'] == 'REVERT':
+            shown += ' (reverted)' if task['state'] == 'REVERTED' else ''
+        line = '    %-48s %-16s %8.3f s %3d call(s)' % (
+            task['task'], shown, task['seconds'], task['calls'])
+        if task['failure']:
+            line += '  failed: %s' % task['failure']
+        lines.append(line)
+    recovery = run.get('recovery')
+    if recovery:
+        lines.append('    recovered at %s: %s (%s) %s' % (
+            recovery['at'], recovery['action'], recovery['outcome'],
+            recovery['message']))
+    if run.get('error'):
+        lines.append('    error: %s' % run['error'])
+    return '\n'.join(lines) + '\n'
+
+
 COMMANDS = [
     Command('list', 'operations, their descriptions and task counts per '
             'family', _add_list, run_list),
@@ -318,6 +389,9 @@ COMMANDS = [
             'Mermaid files', _add_dump, run_dump),
     Command('docs', 'regenerate the flow pictures and their index page in '
             'the documentation', _add_docs, run_docs),
+    Command('history', 'the runs recorded for a volume in the flow state: '
+            'what ran, failed and was reverted, with durations',
+            _add_history, run_history),
 ]
 
 

@@ -33,6 +33,11 @@ class BackendConfig:
     backend_name: str = 'vmax'
     # Protocol letter in group names ('I' iSCSI, 'F' FC).
     protocol: str = 'I'
+    # Flow persistence: a directory for the SQLite file, or a TaskFlow
+    # persistence URL (wins when set).  Both None: in memory only.
+    state_path: str = None
+    flow_persistence_connection: str = dataclasses.field(default=None,
+                                                         repr=False)
 
     @property
     def provider_url(self):

@@ -42,11 +42,6 @@ def accepted_labels(*object_ids):
     return labels
 
 
-def temporary_snapshot_name(volume_label):
-    """SnapVX snapshot name used while cloning into ``volume_label``."""
-    return volume_label
-
-
 def default_storage_group(srp, slo=None, workload=None,
                           disable_compression=False):
     """VMAX3 default ("home") storage group of new volumes."""

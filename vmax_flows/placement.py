@@ -20,6 +20,13 @@ from vmax_flows.smis import discovery
 POOL_NAME_SPEC = 'pool_name'
 COMPRESSION_SPEC = 'storagetype:disablecompression'
 STRIPE_SPEC = 'storagetype:stripecount'
+SLO_SPEC = 'storagetype:slo'
+WORKLOAD_SPEC = 'storagetype:workload'
+SRP_SPEC = 'storagetype:pool'
+# Every ``storagetype:`` key this driver reads; any other is a typo and
+# refused, naming these (bug 1656029: a misspelt key silently ignored).
+KNOWN_STORAGETYPE_SPECS = (COMPRESSION_SPEC, STRIPE_SPEC, SLO_SPEC,
+                           WORKLOAD_SPEC, SRP_SPEC)
 TRUE_WORDS = ('true', 'yes', '1', 'on', '<is> true')
 FALSE_WORDS = ('false', 'no', '0', 'off', '<is> false')
 NONE = discovery.NO_WORKLOAD
@@ -55,6 +62,7 @@ def check_backend(config, info):
 def for_volume_type(config, info, extra_specs):
     """Placement of a volume of a type with ``extra_specs``."""
     specs = dict(extra_specs or {})
+    _check_known_keys(specs)
     compression = _flag(specs.get(COMPRESSION_SPEC), COMPRESSION_SPEC)
     stripes = specs.get(STRIPE_SPEC)
     pool_name = specs.get(POOL_NAME_SPEC)
@@ -74,6 +82,8 @@ def for_volume_type(config, info, extra_specs):
             config.workload
         if pool_name:
             slo, workload, srp = _parse_vmax3_pool_name(pool_name, info)
+        srp, slo, workload = _explicit_levels(specs, srp, slo, workload,
+                                              bool(pool_name))
         return _vmax3(info, srp, slo, workload, compression,
                       exceptions.InvalidSpec)
     if compression:
@@ -81,15 +91,52 @@ def for_volume_type(config, info, extra_specs):
             COMPRESSION_SPEC, specs.get(COMPRESSION_SPEC),
             reason='compression exists on VMAX3 All Flash only; array %s '
                    'is a VMAX2' % info.serial)
+    for key in (SLO_SPEC, WORKLOAD_SPEC):
+        if specs.get(key) not in (None, ''):
+            raise exceptions.InvalidSpec(
+                key, specs[key],
+                reason='service levels and workloads exist on VMAX3 only; '
+                       'array %s is a VMAX2' % info.serial)
     pool = config.pool
     if pool_name:
         pool = _parse_vmax2_pool_name(pool_name, info)
+    pool = _explicit(specs, SRP_SPEC, pool, bool(pool_name))
     return _vmax2(info, pool, config.fast_policy, _stripes(stripes),
                   exceptions.InvalidSpec)
 
 
-def pool_name(placement):
-    return placement['pool_name']
+def _check_known_keys(specs):
+    for key in specs:
+        if key.lower().startswith('storagetype:') and \
+                key not in KNOWN_STORAGETYPE_SPECS:
+            raise exceptions.InvalidSpec(
+                'extra spec key', key, KNOWN_STORAGETYPE_SPECS,
+                reason='this driver reads no such key')
+
+
+def _explicit(specs, key, current, from_pool_name):
+    """The value of an explicit spec, which must agree with pool_name."""
+    value = specs.get(key)
+    if value in (None, ''):
+        return current
+    value = str(value).strip()
+    if from_pool_name and (current or NONE).lower() != value.lower():
+        raise exceptions.InvalidSpec(
+            key, value, [current or NONE],
+            reason='it conflicts with %s %r' % (POOL_NAME_SPEC,
+                                                specs[POOL_NAME_SPEC]))
+    return value
+
+
+def _explicit_levels(specs, srp, slo, workload, from_pool_name):
+    srp = _explicit(specs, SRP_SPEC, srp, from_pool_name)
+    new_slo = _explicit(specs, SLO_SPEC, slo, from_pool_name)
+    if new_slo != slo and specs.get(WORKLOAD_SPEC) in (None, ''):
+        # A type naming only a service level does not inherit the
+        # backend's workload (which that level may not offer).
+        workload = None
+    workload = _explicit(specs, WORKLOAD_SPEC, workload, from_pool_name)
+    return srp, new_slo, workload
 
 
 def _vmax3(info, srp, slo, workload, compression, error):

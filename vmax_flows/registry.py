@@ -4,24 +4,56 @@ Used by the driver (to build flows), by the failure-injection harness (to
 iterate operations) and by graph dumps.  A factory is buildable from plain
 data alone -- ``build(None, sample_request(family))`` needs no array -- so
 graphs can be drawn anywhere.
+
+Variants of a Cinder method have names of their own: a volume created in
+a consistency group (``create_volume_in_group``), replicated volumes
+(``*_replicated_volume``, whose factories take a
+:class:`~vmax_flows.flows.srdf_common.ArrayPair` -- both arrays' clients
+-- instead of one client) and the per-volume steps of ``failover_host``
+(``failover_volume`` / ``failback_volume``).
 """
 
 import collections
 
 from vmax_flows.flows import create_cloned_volume
+from vmax_flows.flows import create_group
+from vmax_flows.flows import create_group_from_src
+from vmax_flows.flows import create_group_snapshot
+from vmax_flows.flows import create_replicated_volume
 from vmax_flows.flows import create_snapshot
 from vmax_flows.flows import create_volume
 from vmax_flows.flows import create_volume_from_snapshot
+from vmax_flows.flows import create_volume_in_group
+from vmax_flows.flows import delete_group
+from vmax_flows.flows import delete_group_snapshot
+from vmax_flows.flows import delete_replicated_volume
 from vmax_flows.flows import delete_snapshot
 from vmax_flows.flows import delete_volume
+from vmax_flows.flows import extend_replicated_volume
 from vmax_flows.flows import extend_volume
+from vmax_flows.flows import failback_volume
+from vmax_flows.flows import failover_volume
+from vmax_flows.flows import manage_existing
+from vmax_flows.flows import migrate_volume
+from vmax_flows.flows import retype
+from vmax_flows.flows import unmanage
+from vmax_flows.flows import update_group
 
 Operation = collections.namedtuple(
     'Operation', 'name description build sample_request result')
 
 _MODULES = (create_volume, delete_volume, extend_volume, create_snapshot,
             delete_snapshot, create_cloned_volume,
-            create_volume_from_snapshot)
+            create_volume_from_snapshot,
+            # Groups with consistent snapshots (and consistency groups).
+            create_group, delete_group, update_group, create_group_snapshot,
+            delete_group_snapshot, create_group_from_src,
+            create_volume_in_group,
+            # SRDF replication and failover.
+            create_replicated_volume, delete_replicated_volume,
+            extend_replicated_volume, failover_volume, failback_volume,
+            # Manage / unmanage, retype and storage-assisted migration.
+            manage_existing, unmanage, retype, migrate_volume)
 
 _OPERATIONS = collections.OrderedDict(
     (module.OPERATION, Operation(module.OPERATION, module.DESCRIPTION,

@@ -52,6 +52,15 @@ class ReplicationTarget:
         """True when ``secondary_id`` designates this target."""
         return secondary_id in (self.serial, self.secondary_id)
 
+    def store_data(self, remote_serial=None, failed_over=False):
+        """The ``replication`` entry of a replicated flow's store; the
+        remote array is the target unless given (after a failover the
+        remote array is the primary)."""
+        return {'remote_serial': remote_serial or self.serial,
+                'rdf_group_label': self.rdf_group_label,
+                'allow_extend': self.allow_extend,
+                'failed_over': bool(failed_over)}
+
 
 def parse(devices):
     """The :class:`ReplicationTarget` of ``replication_device`` values (a

@@ -80,17 +80,25 @@ class FlowOutcome(object):
 
 
 def run_flow(operation, flow, store, results=(), count_calls=None,
-             log=None):
+             log=None, persistence=None):
     """Run ``flow`` for ``operation``; return a :class:`FlowOutcome`.
 
     :param store: plain data (the flow's inputs).
     :param results: store names to fetch after success.
     :param count_calls: callable returning the SMI-S call total (timing).
+    :param persistence: a :class:`vmax_flows.persistence.FlowStore` that
+        keeps the run's state (crash recovery, history); None keeps it in
+        memory only.
     :raises FlowFailed: on any failure, after the flow was reverted.
     """
     log = log or LOG
-    engine = taskflow.engines.load(flow, store=store, engine='serial',
-                                   defer_reverts=True)
+    book = detail = None
+    if persistence is not None:
+        book, detail = persistence.begin(operation, store)
+    engine = taskflow.engines.load(
+        flow, store=store, engine='serial', defer_reverts=True,
+        book=book, flow_detail=detail,
+        backend=persistence.backend if persistence else None)
     timing = CallTimingListener(engine, count_calls)
     started = time.monotonic()
     try:
@@ -98,12 +106,25 @@ def run_flow(operation, flow, store, results=(), count_calls=None,
                 timing:
             engine.run()
     except Exception as exc:
-        raise _translate(operation, engine, _atom_names(flow), exc,
-                         timing.irreversible)
+        error = _translate(operation, engine, _atom_names(flow), exc,
+                           timing.irreversible)
+        _record_end(persistence, detail, timing, error)
+        raise error
+    _record_end(persistence, detail, timing)
     log.debug('%s done in %.3f s, %d SMI-S call(s)', operation,
               time.monotonic() - started, timing.total_calls())
     fetched = {name: engine.storage.fetch(name) for name in results}
     return FlowOutcome(fetched, timing.timings)
+
+
+def _record_end(persistence, detail, timing, error=None):
+    if persistence is None:
+        return
+    try:
+        persistence.end(detail, timing.timings,
+                        error=str(error) if error else None)
+    except Exception:   # history is a convenience; never fail a run on it
+        LOG.exception('Could not record the end of flow %s', detail.uuid)
 
 
 def _atom_names(flow):

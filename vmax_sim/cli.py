@@ -4,7 +4,7 @@
 
     vmax-sim serve --profile vmax3-allflash --port 5988 [--user U --password P]
                    [--state FILE] [--https [--cert-dir DIR]]
-                   [--latency-ms N] [--clock real]
+                   [--latency-ms N] [--clock real|manual]
     vmax-sim summary (--profile NAME|FILE | --state FILE) [--serial SN]
     vmax-sim profiles
 
@@ -54,7 +54,7 @@ def _open_simulator(profile, state, clock):
             raise CliError('state file %s does not exist; give --profile '
                            'to start from a profile' % state)
         raise CliError('give --profile (or --state with an existing file)')
-    return (simulator_cls.from_profile(profile, clock=clock or 'manual'),
+    return (simulator_cls.from_profile(profile, clock=clock or 'real'),
             'profile %s' % profile)
 
 
@@ -240,8 +240,10 @@ def build_parser():
     serve.add_argument('--latency-ms', type=_non_negative, metavar='N',
                        help='added latency per operation, in ms')
     serve.add_argument('--clock', choices=('real', 'manual'),
-                       help='array clock (default manual for a profile; a '
-                            'state file keeps its own unless "real")')
+                       help='array clock: real (wall time, the default for '
+                            'a profile, so jobs and copies progress) or '
+                            'manual (frozen; for scripted rehearsals); a '
+                            'state file keeps its own unless given')
     serve.add_argument('--save-interval', type=_non_negative,
                        default=DEFAULT_SAVE_INTERVAL, metavar='SECONDS',
                        help='how often changes are saved to --state '

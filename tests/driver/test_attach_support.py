@@ -12,6 +12,8 @@ from tests import fixtures
 from vmax_driver import attach
 from vmax_driver import iscsi
 from vmax_flows import hostnames
+from vmax_flows import naming
+from vmax_sim.model import ops
 
 GIB = 1024 ** 3
 PORT_GROUP_A = 'OS-PG-iSCSI-A'
@@ -54,7 +56,7 @@ class AttachBackend(fixtures.SimulatedBackend):
         super()._setUp()
         self.driver.lock_path = self.lock_dir
 
-    # -- operations -------------------------------------------------------------
+    # -- operations ---------------------------------------------------------
 
     def attach(self, volume, connector_or_host='compute-1', **kwargs):
         conn = connector_or_host if isinstance(connector_or_host, dict) \
@@ -67,7 +69,37 @@ class AttachBackend(fixtures.SimulatedBackend):
             else connector(connector_or_host, **kwargs)
         return self.driver.terminate_connection(volume, conn)
 
-    # -- array state ------------------------------------------------------------
+    def quick_volume(self, size=1):
+        """A volume whose device is made directly on the array, in the
+        default placement's group, exactly as create_volume makes it
+        (for tests that need many volumes fast)."""
+        volume = self.volume(size=size)
+        placement = self.driver.default_placement
+        group = placement.get('storage_group')
+        with self.sim.dispatcher.lock:
+            if group and group not in self.array.storage_groups:
+                ops.create_storage_group(
+                    self.sim.estate, self.serial, group,
+                    srp=placement.get('srp'), slo=placement.get('slo'),
+                    workload=placement.get('workload'),
+                    fast_policy=placement.get('fast_policy'))
+            dev = ops.create_volume(
+                self.sim.estate, self.serial, naming.label(volume.name_id),
+                size * GIB, storage_group=placement.get('storage_group'),
+                pool=None if placement.get('storage_group')
+                else placement.get('pool'))
+        volume.provider_location = naming.encode_provider_location(
+            {'device_id': dev.device_id, 'label': dev.label,
+             'system_name': self.driver.client.info.system_name},
+            self.serial, self.driver.VERSION)
+        return volume
+
+    def seed(self, func, *args, **kwargs):
+        """Run a model operation as an administrator would (symcli)."""
+        with self.sim.dispatcher.lock:
+            return func(self.sim.estate, self.serial, *args, **kwargs)
+
+    # -- array state --------------------------------------------------------
 
     def groups_of(self, volume):
         return self.array.groups_of_device(self.device_of(volume).device_id)

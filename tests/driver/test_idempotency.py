@@ -7,6 +7,7 @@ driver process may die between an array change and the model update.
 from cinder import exception
 import testtools
 
+from tests.driver import test_groups_failpoints as group_failpoints
 from tests import fixtures
 
 
@@ -232,3 +233,187 @@ class FreshArrayTest(testtools.TestCase):
         self.assertEqual(2, len(backend.sim.calls.faulted()))
         self.assertFalse(backend.sim.diff(before),
                          str(backend.sim.diff(before)))
+
+
+class FaultAtEveryCallTest(testtools.TestCase):
+    """A fault at each SMI-S call of an operation, one run per call.
+
+    A failed operation must leave the array exactly as it was; a fault the
+    driver could see through (the array did the work, only the answer was
+    lost) must give a successful operation.  The failure-injection harness
+    does this for every operation and fault kind; this is the core of it.
+    """
+
+    FAULTS = (('cim_error', {'code': 1, 'description': 'injected'}),
+              ('drop_connection', {'executed': True}))
+
+    def run_op(self, backend, operation, source):
+        driver = backend.driver
+        if operation == 'create_volume':
+            return driver.create_volume(backend.volume(
+                size=1, volume_id='aaaaaaaa-0000-4000-8000-000000000001'))
+        if operation == 'delete_volume':
+            return driver.delete_volume(source)
+        return driver.create_cloned_volume(backend.volume(
+            size=2, volume_id='cccccccc-0000-4000-8000-000000000001'),
+            source)
+
+    def sweep(self, operation):
+        prepared = self.useFixture(
+            fixtures.SimulatedBackend('vmax3-allflash'))
+        source = prepared.create_volume(size=1)
+        backend = self.useFixture(fixtures.SimulatedBackend(
+            sim=fixtures.copy_of(prepared.sim)))
+        backend.sim.calls.reset()
+        self.run_op(backend, operation, source)
+        calls = backend.sim.calls.total
+        results = {'failed': 0, 'succeeded': 0}
+        for index in range(1, calls + 1):
+            for kind, args in self.FAULTS:
+                backend = self.useFixture(fixtures.SimulatedBackend(
+                    sim=fixtures.copy_of(prepared.sim)))
+                sim = backend.sim
+                before = sim.snapshot()
+                sim.calls.reset()
+                sim.faults.add(kind, at_call=index, times=1, **args)
+                try:
+                    self.run_op(backend, operation, source)
+                except exception.VolumeBackendAPIException as exc:
+                    results['failed'] += 1
+                    self.assertFalse(sim.diff(before), '%s at call %d: %s'
+                                     % (kind, index, exc))
+                else:
+                    results['succeeded'] += 1
+                self.assertEqual(1, len(sim.calls.faulted()))
+        self.assertGreater(results['failed'], 0)
+        return calls, results
+
+    def test_create_volume(self):
+        calls, results = self.sweep('create_volume')
+        self.assertEqual(2 * calls, sum(results.values()))
+
+    def test_delete_volume(self):
+        self.sweep('delete_volume')
+
+    def test_create_cloned_volume(self):
+        self.sweep('create_cloned_volume')
+
+
+class ParallelCreateTest(testtools.TestCase):
+    """Field scenario S08: concurrent creates on a clean array, from two
+    services (two drivers, one array) and several threads each, all race
+    to create the default storage group; all must succeed, in one group.
+    (The exact interleaving is up to the scheduler; the deterministic
+    "group already exists" case is in tests/flows/test_client.py.)"""
+
+    def test_parallel_creates_share_one_group(self):
+        import threading
+        first = self.useFixture(fixtures.SimulatedBackend('vmax3-allflash'))
+        second = self.useFixture(fixtures.SimulatedBackend(
+            'vmax3-allflash', sim=first.sim))
+        first.sim.latency_ms = 2
+        work = [(backend, backend.volume(size=1))
+                for backend in (first, second) for _ in range(4)]
+        errors = []
+        start = threading.Barrier(len(work))
+
+        def create(backend, volume):
+            start.wait()
+            try:
+                volume.update(backend.driver.create_volume(volume))
+            except Exception as exc:   # collected and asserted below
+                errors.append(exc)
+        threads = [threading.Thread(target=create, args=item)
+                   for item in work]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        self.assertEqual([], errors)
+        group = first.array.storage_groups['OS-SRP_1-Diamond-OLTP-SG']
+        self.assertEqual(sorted(first.device_of(v).device_id
+                                for _, v in work), sorted(group.members))
+        # Losers of a race used the winner's group; none was deleted.
+        self.assertEqual(0, first.sim.calls.count(
+            'InvokeMethod:DeleteGroup'))
+        self.assertEqual(['OS-SRP_1-Diamond-OLTP-SG'],
+                         sorted(first.array.storage_groups))
+
+
+class FailureAfterEveryStepTest(testtools.TestCase):
+    """Every registered operation, made to fail after each of its steps
+    (``vmax_flows.failpoints``): the array is back where it was, unless a
+    step that cannot be undone already ran -- and then the error says
+    what it did."""
+
+    VOLUME_ID = 'eeeeeeee-0000-4000-8000-000000000001'
+
+    def prepare(self, profile, options):
+        """A backend whose array holds a volume and its snapshot (copies
+        finished); built once per profile, then copied per run."""
+        key = (profile, tuple(sorted((options or {}).items())))
+        if key not in self.prepared:
+            backend = self.useFixture(fixtures.SimulatedBackend(
+                profile, options=options))
+            source = backend.create_volume(size=1)
+            snapshot = backend.create_snapshot(source)
+            backend.sim.advance(600)    # background copies finish first
+            self.prepared[key] = (backend.sim, source, snapshot)
+        sim, source, snapshot = self.prepared[key]
+        backend = self.useFixture(fixtures.SimulatedBackend(
+            profile, options=options, sim=fixtures.copy_of(sim)))
+        return backend, source, snapshot
+
+    def call(self, backend, operation, source, snapshot):
+        driver = backend.driver
+        new = backend.volume(size=2, volume_id=self.VOLUME_ID)
+        return {
+            'create_volume': lambda: driver.create_volume(new),
+            'delete_volume': lambda: driver.delete_volume(source),
+            'extend_volume': lambda: driver.extend_volume(source, 2),
+            'create_snapshot': lambda: driver.create_snapshot(
+                backend.snapshot(source, snapshot_id=self.VOLUME_ID)),
+            'delete_snapshot': lambda: driver.delete_snapshot(snapshot),
+            'create_cloned_volume': lambda: driver.create_cloned_volume(
+                new, source),
+            'create_volume_from_snapshot':
+                lambda: driver.create_volume_from_snapshot(new, snapshot),
+        }[operation]()
+
+    def sweep(self, profile, options=None):
+        from vmax_flows import failpoints
+        from vmax_flows import registry
+        self.prepared = {}
+        checked = 0
+        for operation in registry.names():
+            if operation in group_failpoints.SWEPT_THERE:
+                continue    # groups and SRDF need setups of their own
+            backend, source, snapshot = self.prepare(profile, options)
+            seen = []
+            backend.driver.flow_decorator = \
+                lambda op, flow: seen.extend(failpoints.steps(flow)) or flow
+            self.call(backend, operation, source, snapshot)
+            for step in seen:
+                backend, source, snapshot = self.prepare(profile, options)
+                backend.driver.flow_decorator = \
+                    lambda op, flow, step=step: \
+                    failpoints.with_failure_after(flow, step)
+                before = backend.sim.snapshot()
+                error = self.assertRaises(
+                    exception.VolumeBackendAPIException, self.call,
+                    backend, operation, source, snapshot)
+                self.assertIn('injected failure after step %s' % step,
+                              str(error))
+                if 'not undoable' not in str(error):
+                    self.assertEqual([], fixtures.real_changes(
+                        backend.sim, before), step)
+                    self.assertIn('all changes were reverted', str(error))
+                checked += 1
+        return checked
+
+    def test_vmax3(self):
+        self.assertGreater(self.sweep('vmax3-allflash'), 25)
+
+    def test_vmax2_fast(self):
+        self.assertGreater(self.sweep('vmax2', {'vmax_fast_policy':
+                                                'GOLD1'}), 30)

@@ -5,7 +5,9 @@ the absence of an exception.
 """
 
 import json
+import logging
 
+import fixtures as fixtures_lib
 import testtools
 
 from tests import fixtures
@@ -259,3 +261,39 @@ class Vmax2LifecycleTest(testtools.TestCase):
                           pool['max_over_subscription_ratio'],
                           pool['location_info'],
                           pool['compression_support']))
+
+
+class LoadingTest(testtools.TestCase):
+    """The class loads the way cinder-volume and cinderlib load it."""
+
+    def test_options_and_identity(self):
+        from vmax_driver import iscsi
+        from vmax_driver import options
+        self.assertIs(options.VMAX_OPTS,
+                      iscsi.VMAXISCSIDriver.get_driver_options())
+        self.assertRegex(iscsi.VMAXISCSIDriver.VERSION, r'^\d+\.\d+\.\d+$')
+        self.assertIn(iscsi.VMAXISCSIDriver.VERSION,
+                      iscsi.VMAXISCSIDriver.__doc__)
+        self.assertTrue(iscsi.VMAXISCSIDriver.CI_WIKI_NAME)
+
+    def test_cinderlib_style_kwargs(self):
+        # cinderlib passes db= and no is_vol_db_empty.
+        from oslo_utils import importutils
+        backend = self.useFixture(fixtures.SimulatedBackend(setup=False))
+        driver = importutils.import_object(
+            fixtures.DRIVER_CLASS, configuration=backend.configuration,
+            db=object(), host='cinderlib@vmax', cluster_name=None,
+            active_backend_id=None)
+        driver.connection_factory = backend.sim.connection_factory
+        driver.do_setup(None)
+        driver.check_for_setup_error()
+        self.assertEqual('000197800123', driver.client.info.serial)
+
+    def test_password_never_logged(self):
+        logs = self.useFixture(fixtures_lib.FakeLogger(level=logging.DEBUG))
+        backend = self.useFixture(fixtures.SimulatedBackend())
+        volume = backend.create_volume(size=1)
+        backend.driver.delete_volume(volume)
+        self.assertIn('000197800123', logs.output)
+        self.assertNotIn('not-logged-secret', logs.output)
+        self.assertNotIn('not-logged-secret', repr(backend.driver.backend))

@@ -13,6 +13,7 @@ EXPECTED_NAMES = [
     'vmax_array', 'vmax_pool', 'vmax_service_level', 'vmax_workload',
     'vmax_fast_policy', 'vmax_port_groups',
     'vmax_job_interval', 'vmax_job_retries',
+    'vmax_state_path', 'vmax_flow_persistence_connection',
     'cinder_emc_config_file',
 ]
 
@@ -52,7 +53,9 @@ class OptionDeclarationTest(testtools.TestCase):
 
     def test_password_is_secret_and_nothing_else_is(self):
         secret = [opt.name for opt in options.VMAX_OPTS if opt.secret]
-        self.assertEqual(['vmax_smis_password'], secret)
+        # The persistence URL may carry a database password.
+        self.assertEqual(['vmax_smis_password',
+                          'vmax_flow_persistence_connection'], secret)
 
     def test_legacy_file_option_is_deprecated(self):
         (legacy,) = options.legacy_opts

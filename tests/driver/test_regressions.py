@@ -87,6 +87,22 @@ class Bug1440154FailedCloneCleanedUpTest(Base):
                          classname='SE_StorageSynchronized_SV_SV', code=1,
                          description='provider busy')
 
+    def test_revert_that_cannot_read_the_array_does_not_stop_others(self):
+        # The link job fails; the link's revert cannot even look for the
+        # pair (provider error); the target's revert must still run.
+        self.sim.faults.add('job_exception', method='CreateElementReplica',
+                            times=1)
+        self.sim.faults.add('cim_error', operation='GetInstance',
+                            classname='SE_StorageSynchronized_SV_SV',
+                            code=1, description='provider busy', times=1)
+        clone = self.backend.volume(size=1)
+        error = self.assertRaises(exception.VolumeBackendAPIException,
+                                  self.driver.create_cloned_volume, clone,
+                                  self.source)
+        self.assertIn('NOT cleaned up: what create_cloned_volume.'
+                      'create_replica made', str(error))
+        self.assertEqual([], self.backend.devices_labelled(clone))
+
     def test_link_answer_lost_is_confirmed(self):
         self.sim.faults.add('drop_connection',
                             method='CreateElementReplica', executed=True,

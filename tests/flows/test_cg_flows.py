@@ -93,13 +93,14 @@ class GroupEnv(object):
                 for i in range(request['member_count'])]
 
 
-class Vmax3GroupTest(testtools.TestCase):
+class GroupTestBase(testtools.TestCase):
 
     profile = 'vmax3-allflash'
     sync_type = SNAPVX
 
     def setUp(self):
         super().setUp()
+        support.quiet(self)
         self.env = GroupEnv(self.profile)
         self.site = self.env.site
         self.array = self.site.array
@@ -111,7 +112,10 @@ class Vmax3GroupTest(testtools.TestCase):
     def source_ids(self):
         return [v['location']['device_id'] for v in self.env.volumes]
 
-    # -- groups -------------------------------------------------------------
+
+class GroupMembershipTest(GroupTestBase):
+    """create / update / delete group, volumes created in a group (the
+    same on both families: replication groups only)."""
 
     def test_group_holds_the_volumes_in_order(self):
         self.assertEqual(self.source_ids(),
@@ -201,7 +205,9 @@ class Vmax3GroupTest(testtools.TestCase):
         self.assertEqual(legacy, outcome['replication_group']['name'])
         self.assertFalse(self.sim.diff(before))
 
-    # -- group snapshots ------------------------------------------------------
+
+class Vmax3GroupReplicaTest(GroupTestBase):
+    """Group snapshots and groups from a source: SnapVX on VMAX3."""
 
     def test_group_snapshot_is_one_point_in_time(self):
         self.sim.advance(60)
@@ -273,13 +279,10 @@ class Vmax3GroupTest(testtools.TestCase):
     def test_group_snapshot_fault_at_each_step_reverts_everything(self):
         group_snapshot_id = new_id()
 
-        def prepare():
-            return GroupEnv(self.profile)
-
         def run(env):
             env.snapshot(env.snapshot_request(
                 group_snapshot_id=group_snapshot_id))
-        steps = support.fail_each_step(self, prepare, run, min_steps=5)
+        steps = support.fail_each_step(self, self.env, run, min_steps=5)
         self.assertIn(('CreateGroupReplica', 1), steps)
 
     def test_delete_group_snapshot_removes_everything(self):
@@ -296,39 +299,29 @@ class Vmax3GroupTest(testtools.TestCase):
         self.assertEqual(0, self.sim.calls.count('InvokeMethod'))
         self.assertFalse(self.sim.diff(before))
 
-    def test_delete_group_snapshot_fault_at_each_step(self):
-        def prepare():
-            env = GroupEnv(self.profile)
-            request = env.snapshot_request()
-            env.delete = env.delete_snapshot_request(
-                request, env.snapshot(request))
-            return env
-
-        def run(env):
-            env.site.run(delete_group_snapshot, env.delete)
-        # Only the steps before the first irreversible one revert fully;
-        # the later ones fail forward and are retried by Cinder.
-        probe = prepare()
-        probe.sim.calls.reset()
-        run(probe)
-        steps = support.invoked_methods(probe.sim)
-        self.assertEqual(('RemoveMembers', 1), steps[0])
-        env = prepare()
-        before = env.sim.snapshot()
-        env.sim.faults.add('job_exception', method='RemoveMembers', nth=2)
-        self.assertRaises(exceptions.FlowFailed, run, env)
-        self.assertFalse(env.sim.diff(before), env.sim.diff(before))
-        # A failure after the replica ended leaves the snapshot
-        # deletable: the retry finishes the job.
-        env.sim.faults.add('job_exception',
-                           method='ReturnElementsToStoragePool', nth=2)
-        self.assertRaises(exceptions.FlowFailed, run, env)
-        run(env)
-        self.assertEqual({}, env.sim.estate.group_relationships)
-        self.assertEqual([], [d for d in env.site.array.devices.values()
+    def test_delete_group_snapshot_failures(self):
+        request = self.env.snapshot_request()
+        delete = self.env.delete_snapshot_request(
+            request, self.env.snapshot(request))
+        before = self.sim.snapshot()
+        # Before the group replica ends (taking the targets out of their
+        # storage groups) a failure reverts everything.
+        self.sim.faults.add('job_exception', method='RemoveMembers', nth=2)
+        self.assertRaises(exceptions.FlowFailed, self.site.run,
+                          delete_group_snapshot, delete)
+        support.assert_unchanged(self, self.sim, before)
+        # After it, a failure leaves a group snapshot that a retried
+        # delete finishes.
+        self.sim.faults.add('job_exception',
+                            method='ReturnElementsToStoragePool', nth=2)
+        self.assertRaises(exceptions.FlowFailed, self.site.run,
+                          delete_group_snapshot, delete)
+        self.site.run(delete_group_snapshot, delete)
+        self.assertEqual({}, self.sim.estate.group_relationships)
+        self.assertEqual([], [d.device_id for d in self.array.devices.values()
                               if d.lineage])
-
-    # -- groups from a source -------------------------------------------------
+        self.assertNotIn(request['group_snapshot']['rg_name'],
+                         self.array.replication_groups)
 
     def test_group_from_group_snapshot_lineage(self):
         self.sim.advance(60)
@@ -378,17 +371,14 @@ class Vmax3GroupTest(testtools.TestCase):
     def test_group_from_source_fault_at_each_step(self):
         group_id = new_id()
 
-        def prepare():
-            return GroupEnv(self.profile)
-
         def run(env):
             env.from_source(env.from_source_request(
                 'group', env.group_id, env.volumes, group_id=group_id))
-        steps = support.fail_each_step(self, prepare, run, min_steps=6)
+        steps = support.fail_each_step(self, self.env, run, min_steps=6)
         self.assertIn(('CreateGroupReplica', 1), steps)
 
 
-class Vmax2GroupTest(Vmax3GroupTest):
+class Vmax2GroupReplicaTest(Vmax3GroupReplicaTest):
     """VMAX2: TimeFinder clones (SyncType 8) instead of SnapVX."""
 
     profile = 'vmax2'

@@ -9,7 +9,13 @@ from vmax_flows import registry
 
 DRIVER_OPERATIONS = ['create_volume', 'delete_volume', 'extend_volume',
                      'create_snapshot', 'delete_snapshot',
-                     'create_cloned_volume', 'create_volume_from_snapshot']
+                     'create_cloned_volume', 'create_volume_from_snapshot',
+                     'create_group', 'delete_group', 'update_group',
+                     'create_group_snapshot', 'delete_group_snapshot',
+                     'create_group_from_src', 'create_volume_in_group',
+                     'create_replicated_volume', 'delete_replicated_volume',
+                     'extend_replicated_volume', 'failover_volume',
+                     'failback_volume']
 
 
 class RegistryTest(testtools.TestCase):

@@ -65,6 +65,37 @@ class SnapshotDiffTest(base.ModelTestCase):
             'size_bytes=1073741824 pool=SRP_1 storage_groups=[%s]' % SG,
         ], str(diff).splitlines())
 
+    def test_group_membership_order_is_not_state(self):
+        # A revert puts a device back with AddMembers at the end of the
+        # list; membership order means nothing on the array, so a device
+        # that left and came back is no change -- but a real membership
+        # change still is.
+        first, second = self.volume('OS-a'), self.volume('OS-b')
+        ops.create_replication_group(self.estate, V3, 'rg',
+                                     [first.device_id, second.device_id])
+        before = self.estate.snapshot()
+        ops.remove_members(self.estate, V3, o.KIND_SG, SG,
+                           [first.device_id])
+        ops.add_members(self.estate, V3, o.KIND_SG, SG, [first.device_id])
+        ops.remove_replication_group_members(self.estate, V3, 'rg',
+                                             [first.device_id])
+        ops.add_replication_group_members(self.estate, V3, 'rg',
+                                          [first.device_id])
+        self.assertEqual([second.device_id, first.device_id],
+                         self.estate.arrays[V3].storage_groups[SG].members)
+        self.assertEqual([second.device_id, first.device_id],
+                         self.estate.arrays[V3].replication_groups[
+                             'rg'].members)
+        self.assertFalse(self.estate.diff(since=before),
+                         str(self.estate.diff(since=before)))
+        ops.remove_members(self.estate, V3, o.KIND_SG, SG,
+                           [first.device_id])
+        self.assertEqual(
+            {'members': ((first.device_id, second.device_id),
+                         (second.device_id,))},
+            self.estate.diff(since=before).changed_fields(
+                o.ElementKey(o.KIND_SG, V3, SG)))
+
     def test_clock_and_jobs_are_not_state(self):
         self.volume('OS-a')
         before = self.estate.snapshot()

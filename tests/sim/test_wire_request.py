@@ -1,14 +1,18 @@
 """Request decoding and the DSP0200 protocol checks of CimXmlHandler.
 
-These requests are all refused (or typed) before any dispatcher is asked,
-so the handler here gets a dispatcher that fails the test if it is called.
+Most of these requests are refused (or typed) before any dispatcher is
+asked, so their handler gets a dispatcher that fails the test if it is
+called; the rest use the real simulator.
 """
 
 import base64
+import logging
 
+import fixtures
 import pywbem
 import testtools
 
+from tests.sim import test_wire_support as support
 from vmax_sim.wire import cimxml
 from vmax_sim.wire import request
 
@@ -264,3 +268,107 @@ class BasicAuthTest(testtools.TestCase):
             _imethodcall('NoSuchOperation'),
             _headers(method='NoSuchOperation'), 'h:1')
         self.assertEqual(200, status)
+
+
+def _methodcall(name, objectpath_xml, paramvalues):
+    return (
+        '<?xml version="1.0" encoding="utf-8" ?>'
+        '<CIM CIMVERSION="2.0" DTDVERSION="2.0">'
+        '<MESSAGE ID="7" PROTOCOLVERSION="1.0"><SIMPLEREQ>'
+        '<METHODCALL NAME="%s"><LOCALINSTANCEPATH><LOCALNAMESPACEPATH>'
+        '<NAMESPACE NAME="root"></NAMESPACE><NAMESPACE NAME="emc"></NAMESPACE>'
+        '</LOCALNAMESPACEPATH>%s</LOCALINSTANCEPATH>%s</METHODCALL>'
+        '</SIMPLEREQ></MESSAGE></CIM>'
+        % (name, objectpath_xml, paramvalues)).encode('utf-8')
+
+
+def _ccs_instancename():
+    keys = ''.join(
+        '<KEYBINDING NAME="%s"><KEYVALUE>%s</KEYVALUE></KEYBINDING>' % kv
+        for kv in support.controller_configuration_service().items())
+    return ('<INSTANCENAME CLASSNAME="Symm_ControllerConfigurationService">'
+            '%s</INSTANCENAME>' % keys)
+
+
+class _FailingDispatcher(object):
+    """The real dispatcher, with an injected fault: one operation raises
+    a non-CIM exception, as a bug inside the simulator would."""
+
+    def __init__(self, dispatcher, failing):
+        self._dispatcher = dispatcher
+        self._failing = failing
+        self.classes = dispatcher.classes
+
+    def imethodcall(self, name, namespace, params):
+        if name == self._failing:
+            raise RuntimeError('injected failure in %s' % name)
+        return self._dispatcher.imethodcall(name, namespace, params)
+
+    def methodcall(self, methodname, objectname, params):
+        if methodname == self._failing:
+            raise RuntimeError('injected failure in %s' % methodname)
+        return self._dispatcher.methodcall(methodname, objectname, params)
+
+
+class HandlerWithSimulatorTest(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.sim = support.new_simulator()
+        self.handler = cimxml.CimXmlHandler(self.sim.dispatcher)
+
+    def _create_group(self, params):
+        return self.handler.handle(
+            _methodcall('CreateGroup', _ccs_instancename(), params),
+            _headers(method='CreateGroup',
+                     target='root/emc:Symm_ControllerConfigurationService'),
+            'sim:5988')
+
+    def test_parameters_without_paramtype_are_typed_from_the_method(self):
+        status, _, payload = self._create_group(
+            '<PARAMVALUE NAME="GroupName"><VALUE>sg_untyped</VALUE>'
+            '</PARAMVALUE><PARAMVALUE NAME="Type"><VALUE>4</VALUE>'
+            '</PARAMVALUE>')
+        self.assertEqual(200, status)
+        self.assertIn(b'<RETURNVALUE PARAMTYPE="uint32">', payload)
+        self.assertIn(b'<PARAMVALUE NAME="MaskingGroup" '
+                      b'PARAMTYPE="reference">', payload)
+        self.assertIn(b'<HOST>sim:5988</HOST>', payload)
+        self.assertEqual(['sg_untyped'], support.group_names(self.sim))
+
+    def test_untyped_text_that_does_not_fit_is_invalid_parameter(self):
+        status, _, payload = self._create_group(
+            '<PARAMVALUE NAME="GroupName"><VALUE>sg_bad</VALUE>'
+            '</PARAMVALUE><PARAMVALUE NAME="Type"><VALUE>four</VALUE>'
+            '</PARAMVALUE>')
+        self.assertEqual(200, status)
+        self.assertIn(b'<ERROR CODE="4"', payload)
+        self.assertIn(b'Type', payload)
+        self.assertEqual([], support.group_names(self.sim))
+
+    def test_internal_failure_answers_cim_err_failed(self):
+        self.useFixture(fixtures.FakeLogger(level=logging.ERROR))
+        self.handler.dispatcher = _FailingDispatcher(
+            self.sim.dispatcher, 'EnumerateInstanceNames')
+        status, _, payload = self.handler.handle(
+            _imethodcall('EnumerateInstanceNames',
+                         '<IPARAMVALUE NAME="ClassName"><CLASSNAME '
+                         'NAME="CIM_StoragePool"></CLASSNAME></IPARAMVALUE>'),
+            _headers(), 'sim:5988')
+        self.assertEqual(200, status)
+        self.assertIn(b'<ERROR CODE="1" DESCRIPTION="RuntimeError: '
+                      b'injected failure in EnumerateInstanceNames">',
+                      payload)
+        self.assertNotIn(b'IRETURNVALUE', payload)
+
+    def test_internal_failure_in_a_method_answers_cim_err_failed(self):
+        self.useFixture(fixtures.FakeLogger(level=logging.ERROR))
+        self.handler.dispatcher = _FailingDispatcher(
+            self.sim.dispatcher, 'CreateGroup')
+        status, _, payload = self._create_group(
+            '<PARAMVALUE NAME="GroupName" PARAMTYPE="string"><VALUE>sg_x'
+            '</VALUE></PARAMVALUE>')
+        self.assertEqual(200, status)
+        self.assertIn(b'<METHODRESPONSE NAME="CreateGroup"><ERROR CODE="1"',
+                      payload)
+        self.assertNotIn(b'RETURNVALUE', payload)

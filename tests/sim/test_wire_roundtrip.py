@@ -128,6 +128,38 @@ class _RoundTripTests(object):
         self.assertEqual(('string', 'SE_ReplicationSettingData'),
                          (rsd.type, rsd.qualifiers['EmbeddedInstance'].value))
 
+    def test_get_qualifier(self):
+        decl = self.conn.GetQualifier('Key')
+        self.assertEqual(('Key', 'boolean'), (decl.name, decl.type))
+        self.assertTrue(decl.scopes['PROPERTY'])
+
+    def test_class_level_associations(self):
+        names = self.conn.AssociatorNames('Symm_StorageSystem',
+                                          AssocClass='CIM_HostedService')
+        self.assertTrue(names)
+        self.assertTrue(all(isinstance(n, pywbem.CIMClassName) and
+                            n.host == self.host for n in names))
+        pairs = self.conn.References('Symm_StorageSystem',
+                                     ResultClass='CIM_HostedService')
+        self.assertEqual(['CIM_HostedService'],
+                         [klass.classname for _, klass in pairs])
+        self.assertEqual(self.host, pairs[0][0].host)
+
+    def test_operations_the_provider_does_not_offer(self):
+        calls = [
+            lambda: self.conn.ExecQuery('WQL', 'SELECT * FROM CIM_Service'),
+            lambda: self.conn.OpenQueryInstances(
+                'DMTF:CQL', 'SELECT * FROM CIM_Service'),
+            lambda: self.conn.CreateClass(pywbem.CIMClass('Symm_New')),
+            lambda: self.conn.DeleteClass('Symm_StorageVolume'),
+            lambda: self.conn.SetQualifier(
+                pywbem.CIMQualifierDeclaration('New', 'string')),
+            lambda: self.conn.DeleteQualifier('Key'),
+        ]
+        for call in calls:
+            error = self.assertRaises(pywbem.CIMError, call)
+            self.assertEqual(pywbem.CIM_ERR_NOT_SUPPORTED, error.status_code)
+
     # -- pull operations ------------------------------------------------------
 
     def test_pull_enumeration_pages_by_max_object_count(self):

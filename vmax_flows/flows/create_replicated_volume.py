@@ -1,13 +1,13 @@
 """create_replicated_volume: R1, R2 and their SRDF/S pair as one flow.
 
 For volume types with ``replication_enabled='<is> True'``.  First the
-checks (the RDF group joins the two arrays; the consistency group, if
-any); then the R1 exactly as a plain create -- or, with a ``source`` in
-the request, as a clone of a volume or snapshot; then the R2 (same label,
-the volume's size, the remote default storage group) and the pair.  A
-failure at any step reverts all of it: the pair is suspended and
-detached, the R2 and R1 deleted, storage groups this flow created and
-left empty deleted (field scenario S45).
+checks (not failed over; the RDF group joins the two arrays; the
+consistency group, if any); then the R1 exactly as a plain create -- or,
+with a ``source`` in the request, as a clone of a volume or snapshot;
+then the R2 (same label, the volume's size, the remote default storage
+group) and the pair.  A failure at any step reverts all of it: the pair
+is suspended and detached, the R2 and R1 deleted, storage groups this
+flow created and left empty deleted (field scenario S45).
 """
 
 from vmax_flows.flows import cg_common
@@ -27,6 +27,8 @@ REMOTE_RESULT = 'remote_device'
 def build(clients, request):
     local, remote = srdf_common.split(clients)
     flow = common.linear(OPERATION)
+    flow.add(srdf.CheckNotFailedOver(
+        local, common.step(OPERATION, 'check_not_failed_over'), 'create'))
     flow.add(srdf.ResolveRdfGroup(
         local, common.step(OPERATION, 'resolve_rdf_group')))
     cg_common.add_group_check(flow, local, request, OPERATION)

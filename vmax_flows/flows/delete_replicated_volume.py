@@ -1,9 +1,10 @@
 """delete_replicated_volume: remove R1, R2 and their pair.
 
 Resolve both devices (either may already be gone); take both out of
-their storage groups (revertible); suspend and detach the SRDF pair (its
-revert pairs them again); break any local pair (snapshots, clones); then
-delete the R2 and the R1 -- the irreversible steps, last.
+their storage groups and suspend the SRDF pair (revertible: put back,
+resumed); then the steps that cannot be undone: detach the pair (its
+revert still pairs the devices again), break any local pair (snapshots,
+clones), delete the R2 and the R1.
 """
 
 from vmax_flows.flows import common
@@ -35,8 +36,10 @@ def build(clients, request):
     flow.add(groups.RemoveFromStorageGroups(
         remote, common.step(OPERATION, 'remove_remote_from_storage_groups'),
         device='remote_device', provides='left_remote_groups'))
-    flow.add(srdf.BreakSrdfPair(
-        local, remote, common.step(OPERATION, 'break_srdf_pair')))
+    flow.add(srdf.SuspendSrdfPair(
+        local, remote, common.step(OPERATION, 'suspend_srdf_pair')))
+    flow.add(srdf.DetachSrdfPair(
+        local, remote, common.step(OPERATION, 'detach_srdf_pair')))
     flow.add(replication.BreakPairs(
         local, common.step(OPERATION, 'break_pairs')))
     flow.add(replication.BreakPairs(

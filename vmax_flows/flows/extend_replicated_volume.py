@@ -1,10 +1,10 @@
 """extend_replicated_volume: grow R1 and R2 (only with ``allow_extend``).
 
 An SRDF device cannot be resized while paired, so: check (new size,
-``allow_extend``, the RDF group), resolve both devices, suspend and
-detach the pair, grow the R2 then the R1 (R2 is never smaller than R1),
-and pair them again (a full copy).  If a step fails after the pair was
-broken, revert pairs the devices again.
+``allow_extend``, not failed over, the RDF group), resolve both devices,
+suspend and detach the pair, grow the R2 then the R1 (R2 is never smaller
+than R1), and pair them again (a full copy).  If a step fails after the
+pair was broken, revert pairs the devices again.
 """
 
 from vmax_flows.flows import common
@@ -25,6 +25,8 @@ def build(clients, request):
                                                     'check_new_size')))
     flow.add(srdf.CheckExtendAllowed(
         local, common.step(OPERATION, 'check_extend_allowed')))
+    flow.add(srdf.CheckNotFailedOver(
+        local, common.step(OPERATION, 'check_not_failed_over'), 'extend'))
     flow.add(srdf.ResolveRdfGroup(
         local, common.step(OPERATION, 'resolve_rdf_group')))
     flow.add(checks.ResolveDevice(
@@ -33,8 +35,10 @@ def build(clients, request):
         remote, common.step(OPERATION, 'resolve_remote_device'),
         provides='remote_device', item='remote_volume',
         placement='remote_placement'))
-    flow.add(srdf.BreakSrdfPair(
-        local, remote, common.step(OPERATION, 'break_srdf_pair')))
+    flow.add(srdf.SuspendSrdfPair(
+        local, remote, common.step(OPERATION, 'suspend_srdf_pair')))
+    flow.add(srdf.DetachSrdfPair(
+        local, remote, common.step(OPERATION, 'detach_srdf_pair')))
     flow.add(devices.ExtendDevice(
         remote, common.step(OPERATION, 'extend_remote_device'),
         device='remote_device', provides='remote_extended'))

@@ -47,7 +47,7 @@ def add_remote_side(flow, clients, operation):
     flow.add(cg_placed.EnsureStorageGroupAt(
         remote, common.step(operation, 'ensure_remote_storage_group'),
         placement='remote_placement', provides='remote_storage_group'))
-    flow.add(cg_placed.CreateDeviceAt(
+    flow.add(cg_placed.CreateItemSizedDeviceAt(
         remote, common.step(operation, 'create_remote_device'),
         placement='remote_placement', provides='remote_device'))
     flow.add(srdf.CreateSrdfPair(
@@ -65,7 +65,8 @@ def sample_placement(family, serial=None):
 
 def sample_replication():
     return {'remote_serial': SAMPLE_REMOTE_SERIAL,
-            'rdf_group_label': 'os-rdf-1', 'allow_extend': True}
+            'rdf_group_label': 'os-rdf-1', 'allow_extend': True,
+            'failed_over': False}
 
 
 def sample_request(located=False, group=False):

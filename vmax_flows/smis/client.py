@@ -129,13 +129,27 @@ class ArrayClient(object):
             property_list=VOLUME_PROPERTIES)
         return [volume_record(v, self.info.system_name) for v in found]
 
-    def find_volume_by_label(self, labels, group=None, pool=None):
+    def volumes_of_system(self):
+        """Records of every volume of the array, unbound ones included
+        (they belong to no pool); one round trip, O(devices)."""
+        found = self.session.associators(
+            self.info.system_path, assoc_class='CIM_SystemDevice',
+            result_class=paths.VOLUME_CLASS,
+            property_list=VOLUME_PROPERTIES)
+        return [volume_record(v, self.info.system_name) for v in found]
+
+    def find_volume_by_label(self, labels, group=None, pool=None,
+                             anywhere=False):
         """First volume whose ElementName is one of ``labels``, searched in
-        a storage group or a pool; None when there is none."""
+        a storage group, a pool or (``anywhere``) the whole array -- the
+        only way to find an unbound VMAX2 device; None when there is
+        none."""
         if group:
             candidates = self.volumes_in_group(group)
         elif pool:
             candidates = self.volumes_in_pool(pool)
+        elif anywhere:
+            candidates = self.volumes_of_system()
         else:
             return None
         wanted = set(labels)
@@ -180,12 +194,6 @@ class ArrayClient(object):
             'ReturnElementsToStoragePool',
             self.info.service('StorageConfigurationService'), what,
             TheElements=[self.volume_path(d) for d in device_ids])
-
-    def rename_volume(self, device_id, label):
-        inst = pywbem.CIMInstance(paths.VOLUME_CLASS,
-                                  properties={'ElementName': label},
-                                  path=self.volume_path(device_id))
-        self.session.modify_instance(inst, ['ElementName'])
 
     # -- VMAX2 meta (composite) volumes ---------------------------------------
 
@@ -304,17 +312,6 @@ class ArrayClient(object):
                           if instance_id.startswith(prefix)
                           else paths.last_field(instance_id, self.info.sep))
         return sorted(result)
-
-    def associate_fast_policy(self, group, policy):
-        """VMAX2: put a storage group under a FAST policy."""
-        rule = self.info.fast_policies[policy]
-        self.call_with_job(
-            'ModifyStorageTierPolicyRule',
-            self.info.service('TierPolicyService'),
-            'associate storage group %s with FAST policy %s'
-            % (group, policy),
-            PolicyRule=rule, Operation=cim.TIER_POLICY_ADD,
-            InElements=[self.group_path(group)])
 
     # -- replication ----------------------------------------------------------
 

@@ -7,7 +7,12 @@ Everything the client sends goes through :class:`CimSession`, which
     tell not-found, array-rule, other CIM errors, authentication and
     connection problems apart,
   * counts round trips per operation (``session.calls``), so tests and the
-    runner's timing listener can report them.
+    runner's timing listener can report them,
+  * serialises calls: a ``WBEMConnection`` is not meant to be shared by
+    concurrent threads (or green threads, under cinder-volume), and one
+    reused connection is what keeps TLS handshakes off every operation.
+    Waits sleep outside the lock, so concurrent operations interleave
+    between calls.
 
 The connection factory is injectable: tests pass the simulator's
 ``connection_factory``; production uses :func:`default_connection_factory`.
@@ -15,6 +20,7 @@ The connection factory is injectable: tests pass the simulator's
 
 import collections
 import logging
+import threading
 
 import pywbem
 
@@ -54,6 +60,7 @@ class CimSession(object):
         self._config = config
         self._factory = connection_factory or default_connection_factory
         self._conn = None
+        self._lock = threading.Lock()
         self.calls = collections.Counter()
 
     @property
@@ -140,7 +147,11 @@ class CimSession(object):
     # -- plumbing -------------------------------------------------------------
 
     def _call(self, operation, what, func):
-        self.calls[operation] += 1
+        with self._lock:
+            self.calls[operation] += 1
+            return self._call_locked(operation, what, func)
+
+    def _call_locked(self, operation, what, func):
         conn = self.connection()
         try:
             return func(conn)

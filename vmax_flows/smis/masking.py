@@ -308,7 +308,13 @@ class MaskingClient(object):
             self._addresses[endpoint['name']] = known
         return dict(known)
 
-    # -- hardware IDs and initiator groups ------------------------------------
+    def forget_port_addresses(self):
+        """Read port addresses from the array again on next use (after
+        an administrator re-addressed ports)."""
+        with self._addresses_lock:
+            self._addresses.clear()
+
+    # -- hardware IDs and initiator groups -----------------------------------
 
     def _ccs(self):
         return self.info.service('ControllerConfigurationService')

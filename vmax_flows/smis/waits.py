@@ -43,12 +43,17 @@ class Waiter(object):
         retries = retries or self.retries
         started = self.monotonic()
         polls = 0
+        report = ProgressLog(waiting_for, self.monotonic,
+                             unit='complete', state_name='JobState')
         while True:
             job = self._session.get_instance(job_path, JOB_PROPERTIES)
             polls += 1
             state = _int(job.get('JobState'))
             if state not in cim.JOB_RUNNING_STATES:
+                report.done(None, polls)
                 break
+            report.poll(_int(job.get('PercentComplete')),
+                        _job_state_text(state))
             if polls >= retries:
                 elapsed = self.monotonic() - started
                 raise exceptions.WaitTimeout(
@@ -89,6 +94,7 @@ class Waiter(object):
         """
         started = self.monotonic()
         polls = 0
+        report = ProgressLog(waiting_for, self.monotonic)
         while True:
             pair = self._session.get_instance(pair_path, PAIR_PROPERTIES)
             polls += 1
@@ -99,8 +105,10 @@ class Waiter(object):
                 progress(None if percent is None else percent / 100.0,
                          copy_state)
             if copy_state == cim.COPY_STATE_SYNCHRONIZED:
+                report.done(percent, polls)
                 return {'copy_state': copy_state, 'percent_synced': percent,
                         'polls': polls}
+            report.poll(percent, _copy_state_text(copy_state))
             if polls >= self.retries:
                 elapsed = self.monotonic() - started
                 raise exceptions.WaitTimeout(
@@ -114,6 +122,52 @@ class Waiter(object):
                         else ', PercentSynced %s' % percent),
                     waited_for=waiting_for, elapsed=elapsed, polls=polls)
             self.sleep(self.interval)
+
+
+class ProgressLog(object):
+    """Progress of a long wait in the log, at a sensible rate: the first
+    poll, then whenever the percentage passes another ``step`` percent or
+    ``every`` seconds went by (a provider without PercentSynced still
+    shows the wait is alive), and the end -- each line with the elapsed
+    time.  A copy already done at the first poll logs nothing at INFO.
+    """
+
+    def __init__(self, what, monotonic, every=10.0, step=10,
+                 unit='synced', state_name='CopyState'):
+        self.what = what
+        self.unit = unit
+        self.state_name = state_name
+        self.monotonic = monotonic
+        self.every = every
+        self.step = step
+        self.started = monotonic()
+        self.lines = 0
+        self._last_time = None
+        self._last_bucket = None
+
+    def poll(self, percent, state_text):
+        now = self.monotonic()
+        bucket = None if percent is None else int(percent) // self.step
+        if self._last_time is not None and \
+                now - self._last_time < self.every and \
+                (bucket is None or bucket == self._last_bucket):
+            return
+        self._last_time, self._last_bucket = now, bucket
+        self.lines += 1
+        LOG.info('Waiting to %s: %s after %.1f s (%s %s)', self.what,
+                 'percent %s unknown' % self.unit if percent is None
+                 else '%d%% %s' % (percent, self.unit),
+                 now - self.started, self.state_name, state_text)
+
+    def done(self, percent, polls):
+        elapsed = self.monotonic() - self.started
+        if self.lines:
+            self.lines += 1
+            LOG.info('Done waiting to %s: %s after %.1f s (%d polls)',
+                     self.what, 'synchronized' if self.unit == 'synced'
+                     else 'finished', elapsed, polls)
+        else:
+            LOG.debug('%s: done at the first poll', self.what)
 
 
 def _describe_pair(pair_path):

@@ -17,6 +17,7 @@ Conventions (see the TaskFlow reference, pitfalls checklist):
 """
 
 import contextlib
+import functools
 import logging
 
 from taskflow import task
@@ -39,6 +40,24 @@ class ArrayTask(task.Task):
     def undo(self, action, obj, func, *args):
         """Run an undo step; return a left-behind record if it fails."""
         return undo(self.name, action, obj, func, *args)
+
+
+def best_effort_revert(revert):
+    """Make a revert method best-effort: an array or provider error while
+    undoing becomes a left-behind record instead of a revert failure, so
+    the tasks before this one are still reverted.  (TaskFlow reads the
+    wrapped method's signature, which ``functools.wraps`` preserves.)"""
+    @functools.wraps(revert)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return revert(self, *args, **kwargs)
+        except exceptions.VmaxError as exc:
+            LOG.warning('%s: revert could not finish: %s', self.name, exc)
+            return left_behind({'task': self.name,
+                                'object': 'what %s made' % self.name,
+                                'action': 'revert %s' % self.name,
+                                'error': str(exc)})
+    return wrapper
 
 
 def left_behind(*records):

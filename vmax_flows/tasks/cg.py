@@ -166,8 +166,8 @@ class EnsureReplicationGroup(base.ArrayTask):
 class AddToReplicationGroup(_DevicesTask):
     """Add devices to a replication group, in the order given (or in the
     order of ``order``, a :class:`PlanGroupReplica` result): the order a
-    group replica pairs members in.  Devices already members are kept;
-    revert takes out the ones this task added."""
+    group replica pairs members in.  Devices already members are kept.
+    Revert takes out the ones this task added."""
 
     def __init__(self, client, name, devices, group='replication_group',
                  order=None):
@@ -216,7 +216,7 @@ class AddToReplicationGroup(_DevicesTask):
 
 class RemoveFromReplicationGroup(_DevicesTask):
     """Take devices out of a replication group (devices not in it, or
-    gone, are skipped); revert puts back the ones this task took out."""
+    gone, are skipped).  Revert puts back the ones this task took out."""
 
     def __init__(self, client, name, devices, group='replication_group'):
         super().__init__(client, name, devices,
@@ -271,10 +271,11 @@ class DeleteReplicationGroup(base.ArrayTask):
             lambda: cg_array.delete_group(self.client, name),
             lambda: cg_array.group_members(self.client, name) is None)
         deleted = deleted is not False
-        if deleted:
-            LOG.info('%s: deleted replication group %s', self.name,
-                     replication_group['name'])
-        return {'deleted': deleted}
+        if not deleted:
+            return {'deleted': False}
+        LOG.info('%s: deleted replication group %s', self.name, name)
+        return {'deleted': True,
+                'irreversible': 'deleted replication group %s' % name}
 
 
 class PlanGroupReplica(_DevicesTask):
@@ -386,10 +387,14 @@ class FinishGroupReplica(base.ArrayTask):
                                  'target_group': target_group})
 
     def execute(self, source_group, target_group):
-        done = cg_array.modify_group_replica(
-            self.client, source_group['name'], target_group['name'],
-            finish_operation(self.client))
-        return {'finished': done}
+        source, target = source_group['name'], target_group['name']
+        done = cg_array.modify_group_replica(self.client, source, target,
+                                             finish_operation(self.client))
+        if not done:
+            return {'finished': False}
+        return {'finished': True,
+                'irreversible': 'ended group replica %s -> %s (the copies '
+                                'are independent)' % (source, target)}
 
 
 class EndGroupReplica(base.ArrayTask):
@@ -412,4 +417,8 @@ class EndGroupReplica(base.ArrayTask):
         ended = cg_array.modify_group_replica(
             self.client, source, target, finish_operation(self.client),
             force=True)
-        return {'ended': ended}
+        if not ended:
+            return {'ended': False}
+        return {'ended': True,
+                'irreversible': 'ended group replica %s -> %s'
+                                % (source, target)}

@@ -77,6 +77,7 @@ class CreateDevice(base.ArrayTask):
                 striped=bool(placement.get('stripe_count')))
         return self.client.create_volume(label, size, pool=pool)
 
+    @base.best_effort_revert
     def revert(self, item, placement, result, flow_failures, source=None,
                **kwargs):
         if base.failed(result):
@@ -163,7 +164,9 @@ class CreateMetaMember(base.ArrayTask):
             return None
         label = self._label(item, size_gb)
         pool = placement['pool']
-        existing = self.client.find_volume_by_label([label], pool=pool)
+        # The member is unbound: in no pool, so only an array-wide search
+        # finds the one an earlier attempt made.
+        existing = self.client.find_volume_by_label([label], anywhere=True)
         if existing is not None:
             return _labelled(existing, label, False)
         with base.array_change('create meta member %s' % label):
@@ -174,27 +177,39 @@ class CreateMetaMember(base.ArrayTask):
                 found = []
                 if not base.confirmed(exc, lambda: found.append(
                         self.client.find_volume_by_label(
-                            [label], pool=pool)) or found[0]):
+                            [label], anywhere=True)) or found[0]):
                     raise
                 record = found[0]
         return _labelled(record, label, True)
 
+    @base.best_effort_revert
     def revert(self, device, item, placement, size_gb, result,
                flow_failures, **kwargs):
         if base.failed(result):
             if not base.attempted(result, self.client):
                 return None
             found = self.client.find_volume_by_label(
-                [self._label(item, size_gb)], pool=placement['pool'])
+                [self._label(item, size_gb)], anywhere=True)
             if found is None:
                 return None
-            member_id = found['device_id']
+            member = found
         elif result and result['created']:
-            member_id = result['device_id']
+            member = result
         else:
             return None
-        return base.left_behind(*base.destroy_device(self.client, member_id,
-                                                     self.name))
+        if self._appended(device, member):
+            # The append (irreversible, reported by its own step) made
+            # the member part of the volume: nothing left to undo here.
+            LOG.info('%s: member %s is part of device %s now; keeping it',
+                     self.name, member['device_id'], device['device_id'])
+            return None
+        return base.left_behind(*base.destroy_device(
+            self.client, member['device_id'], self.name))
+
+    def _appended(self, device, member):
+        record = self.client.get_volume(device['device_id'])
+        return record is not None and record['size_bytes'] >= \
+            device['size_bytes'] + (member.get('size_bytes') or 1)
 
 
 class AppendMetaMember(base.ArrayTask):
@@ -248,4 +263,7 @@ class DeleteDevice(base.ArrayTask):
                 raise
         LOG.info('%s: deleted device %s (%s)', self.name,
                  device['device_id'], device.get('label'))
-        return {'deleted': True}
+        # Said so that a failure after it is not reported as "all changes
+        # were reverted" (found by the failure-injection harness).
+        return {'deleted': True,
+                'irreversible': 'deleted device %s' % device['device_id']}

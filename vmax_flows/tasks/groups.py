@@ -49,6 +49,7 @@ class EnsureStorageGroup(base.ArrayTask):
         return self.client.create_storage_group(
             group, fast_policy=placement['fast_policy'])
 
+    @base.best_effort_revert
     def revert(self, placement, result, flow_failures, **kwargs):
         group = placement.get('storage_group')
         if not group:
@@ -95,6 +96,7 @@ class AddToStorageGroup(base.ArrayTask):
                     raise
         return {'group': group, 'added': True}
 
+    @base.best_effort_revert
     def revert(self, device, placement, result, flow_failures, **kwargs):
         group = placement.get('storage_group')
         if not group or device is None:
@@ -140,6 +142,7 @@ class RemoveFromStorageGroups(base.ArrayTask):
             removed.append(group)
         return {'removed_from': removed}
 
+    @base.best_effort_revert
     def revert(self, device, result, flow_failures, **kwargs):
         if device is None:
             return None
@@ -147,6 +150,9 @@ class RemoveFromStorageGroups(base.ArrayTask):
         if base.failed(result):
             groups = getattr(result.exception, 'vmax_groups', None) or []
             if groups:
+                # A removal whose job outlived the wait may still finish:
+                # give it its last bounded wait before looking.
+                base.attempted(result, self.client)
                 current = self.client.groups_of_volume(device_id)
                 groups = [g for g in groups if g not in current]
         else:

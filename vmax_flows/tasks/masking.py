@@ -179,6 +179,8 @@ class EnsureInitiatorGroup(MaskingTask):
                      '%s; using it', self.name, masking['host'], found)
             return self._result(found)
         progress = self._result(masking['initiator_group'])
+        progress['stage'] = 'register'
+        progress['unregistered'] = unregistered
         try:
             for initiator in unregistered:
                 if self.masking.create_hardware_id(initiator):
@@ -213,9 +215,17 @@ class EnsureInitiatorGroup(MaskingTask):
             added = progress['added'] or (
                 progress['stage'] == 'add' and
                 self._present(progress['name'], masking['initiators']))
+            registered = list(progress['registered'])
+            if progress['stage'] == 'register':
+                # The failed call may have registered it all the same.
+                registered.extend(
+                    i for i in progress['unregistered']
+                    if i not in registered and
+                    self.masking.initiator_group_of(i)[0])
         else:
             progress = result
             created, added = result['created'], result['added']
+            registered = result['registered']
         problems = []
         group = progress['name']
         if created:
@@ -228,7 +238,7 @@ class EnsureInitiatorGroup(MaskingTask):
                 'remove initiator(s) %s from initiator group %s'
                 % (', '.join(added), group), 'initiator group %s' % group,
                 self.masking.remove_initiators, group, added))
-        for initiator in progress['registered']:
+        for initiator in registered:
             problems.append(self.undo(
                 'deregister initiator %s' % initiator,
                 'initiator %s' % initiator,

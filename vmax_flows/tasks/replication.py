@@ -54,6 +54,7 @@ class CreateSnapshotTarget(base.ArrayTask):
                  label, source['device_id'], record['device_id'])
         return record
 
+    @base.best_effort_revert
     def revert(self, item, source, placement, result, flow_failures,
                **kwargs):
         if base.failed(result):
@@ -106,6 +107,7 @@ class CreateReplica(base.ArrayTask):
                     raise
         return {'source': source_id, 'target': target_id, 'created': True}
 
+    @base.best_effort_revert
     def revert(self, source, target, item, result, flow_failures,
                **kwargs):
         source_id, target_id = source['device_id'], target['device_id']

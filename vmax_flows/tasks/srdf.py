@@ -139,14 +139,14 @@ class CreateSrdfPair(_PairTask):
         return base.left_behind(*break_pair(self.client, pair, self.name))
 
 
-class BreakSrdfPair(_PairTask):
-    """Suspend and detach the pair of ``device`` and ``remote_device``
-    (before a delete, or to resize both).  Nothing to do when either
-    device or the pair is gone.  Revert makes the pair again, in the
-    same direction, when both devices are still there."""
+class SuspendSrdfPair(_PairTask):
+    """Suspend the pair of ``device`` and ``remote_device`` (unless it is
+    suspended or failed over already) -- the first half of breaking it,
+    and the half that can be undone exactly.  Nothing to do when either
+    device or the pair is gone.  Revert resumes the same pair."""
 
     def __init__(self, client, remote_client, name, device='device',
-                 remote_device='remote_device', provides='broken_pair'):
+                 remote_device='remote_device', provides='srdf_pair'):
         super().__init__(client, remote_client, name, provides=provides,
                          rebind={'device': device,
                                  'remote_device': remote_device})
@@ -156,32 +156,26 @@ class BreakSrdfPair(_PairTask):
         if pair is None:
             return None
         state = srdf_array.pair_state(self.client, pair) or {}
-        with base.array_change('break %s' % _describe(pair)):
-            if state.get('sync_state') not in _PARKED_STATES:
-                srdf_array.modify_pair(self.client, pair,
-                                       srdf_array.OPERATION_SUSPEND,
-                                       force=True)
+        sync_state = state.get('sync_state')
+        if sync_state in _PARKED_STATES:
+            return dict(pair, sync_state=sync_state, suspended=False)
+        with base.array_change('suspend %s' % _describe(pair)):
             srdf_array.modify_pair(self.client, pair,
-                                   srdf_array.OPERATION_DETACH, force=True)
-        LOG.info('%s: broke %s', self.name, _describe(pair))
-        return pair
+                                   srdf_array.OPERATION_SUSPEND, force=True)
+        return dict(pair, sync_state=sync_state, suspended=True)
 
     def revert(self, device, remote_device, result, flow_failures,
                **kwargs):
         if base.failed(result):
-            # A failed break may have suspended the pair: resume it, or
-            # make it again if the detach went through.
             if not base.attempted(result, self.client):
                 return None
             pair = self._pair_of(device, remote_device)
-            if pair is not None:
-                return self._resume(pair)
+        elif result and result['suspended']:
+            pair = result
+        else:
             return None
-        if result is None:
+        if pair is None:
             return None
-        return self._remake(result)
-
-    def _resume(self, pair):
         state = srdf_array.pair_state(self.client, pair)
         if state is None or \
                 state['sync_state'] != srdf_array.SYNC_STATE_SUSPENDED:
@@ -191,7 +185,53 @@ class BreakSrdfPair(_PairTask):
             srdf_array.modify_pair, self.client, pair,
             srdf_array.OPERATION_RESUME))
 
-    def _remake(self, pair):
+
+class DetachSrdfPair(_PairTask):
+    """Detach the (suspended) pair: the devices are no longer paired.
+    Not undoable as such -- pairing them again is a new pair and a full
+    copy -- so its result says so.  Revert pairs the devices again (same
+    direction, unless the pair was failed over) so the volume stays
+    protected."""
+
+    def __init__(self, client, remote_client, name, pair='srdf_pair',
+                 provides='broken_pair'):
+        super().__init__(client, remote_client, name, provides=provides,
+                         rebind={'pair': pair})
+
+    def execute(self, pair):
+        if pair is None:
+            return None
+        with base.array_change('detach %s' % _describe(pair)):
+            detached = srdf_array.modify_pair(
+                self.client, pair, srdf_array.OPERATION_DETACH, force=True)
+        if not detached:
+            return None
+        LOG.info('%s: detached %s', self.name, _describe(pair))
+        return dict(pair, irreversible='detached %s' % _describe(pair))
+
+    def revert(self, pair, result, flow_failures, replication=None,
+               **kwargs):
+        if pair is None:
+            return None
+        if base.failed(result):
+            if not base.attempted(result, self.client) or \
+                    srdf_array.pair_state(self.client, pair) is not None:
+                return None
+        elif result is None:
+            return None
+        return self._remake(pair, (replication or {}).get(
+            'rdf_group_label'))
+
+    def _remake(self, pair, label):
+        if pair.get('sync_state') == srdf_array.SYNC_STATE_FAILED_OVER:
+            # Made again, the pair would copy the old R1 over the R2 that
+            # has been in use since the failover: leave that to an
+            # operator.
+            return base.left_behind({
+                'task': self.name, 'object': _describe(pair),
+                'action': 'pair the devices again (the pair was failed '
+                          'over; re-establish it from the R2 side)',
+                'error': 'not done automatically'})
         source = self._client_of_source(pair)
         target = self.remote_client if source is self.client \
             else self.client
@@ -199,7 +239,7 @@ class BreakSrdfPair(_PairTask):
                                 pair['target']['serial'],
                                 pair['target']['device_id']) is not None:
             return None
-        rdf_group = _rdf_group_between(source, target)
+        rdf_group = _rdf_group_between(source, target, label)
         if rdf_group is None:
             return base.left_behind({
                 'task': self.name, 'object': _describe(pair),
@@ -213,11 +253,15 @@ class BreakSrdfPair(_PairTask):
             pair['target']['device_id'], rdf_group))
 
 
-def _rdf_group_between(source, target):
-    for group in srdf_array.find_rdf_groups(source):
-        if group['remote_serial'] == target.info.serial:
+def _rdf_group_between(source, target, label=None):
+    """An RDF group of the source's array joining it to the target's
+    (the one labelled ``label`` when there are several)."""
+    found = [g for g in srdf_array.find_rdf_groups(source)
+             if g['remote_serial'] == target.info.serial]
+    for group in found:
+        if group['label'] == label:
             return group
-    return None
+    return found[0] if found else None
 
 
 class RemakeSrdfPair(_PairTask):
@@ -233,6 +277,9 @@ class RemakeSrdfPair(_PairTask):
         source = self._client_of_source(broken_pair)
         target = self.remote_client if source is self.client \
             else self.client
+        if source is not self.client:
+            rdf_group = _rdf_group_between(source, target,
+                                           rdf_group['label'])
         found = srdf_array.find_pair(
             source, broken_pair['source']['device_id'],
             broken_pair['target']['serial'],
@@ -262,6 +309,26 @@ class RemakeSrdfPair(_PairTask):
         if pair is None:
             return None
         return base.left_behind(*break_pair(source, pair, self.name))
+
+
+class CheckNotFailedOver(base.ArrayTask):
+    """Refuse, before anything changes, to make or re-make SRDF pairs
+    while the backend is failed over: a new pair would copy from its R1
+    over an R2, and which side holds the current data would no longer be
+    clear.  Fail back first."""
+
+    def __init__(self, client, name, action):
+        super().__init__(client, name)
+        self.action = action
+
+    def execute(self, replication, volume):
+        if replication.get('failed_over'):
+            raise exceptions.InvalidRequest(
+                'Cannot %s replicated volume %s while the backend is '
+                'failed over to array %s; fail back first'
+                % (self.action, volume['id'],
+                   self.client.info.serial if self.client else '?'))
+        return True
 
 
 class CheckExtendAllowed(base.ArrayTask):
@@ -314,8 +381,9 @@ class ResolveSrdfPair(base.ArrayTask):
 class SwitchSrdfPair(base.ArrayTask):
     """Fail a pair over to R2 (Operation 10) or back to R1 (11), sent to
     the array becoming active.  A pair already in the wanted state is
-    left alone (a retried failover).  No revert: one array call, and the
-    driver reports a volume whose switch failed as ``failover-error``."""
+    left alone (a retried failover).  Irreversible (one array call; the
+    driver reports a volume whose switch failed as ``failover-error``),
+    so last in its flow."""
 
     def __init__(self, client, name, operation, pair='srdf_pair'):
         super().__init__(client, name, rebind={'pair': pair})
@@ -330,4 +398,7 @@ class SwitchSrdfPair(base.ArrayTask):
                      'failed over' if wanted else 'not failed over')
             return {'switched': False}
         srdf_array.modify_pair(self.client, pair, self.operation)
-        return {'switched': True}
+        return {'switched': True,
+                'irreversible': '%s %s' % (
+                    'failed over' if wanted else 'failed back',
+                    _describe(pair))}

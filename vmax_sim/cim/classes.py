@@ -1,11 +1,13 @@
 """The compiled class schema: hierarchy, declarations, class operations.
 
 The hand-written MOF in ``schema/`` is compiled once per process with
-pywbem's MOF compiler into a private ``pywbem_mock.FakedWBEMConnection``.
-That connection is only a class store: it answers the class operations
-(GetClass, EnumerateClass(Name)s, EnumerateQualifiers) for tools such as
-pywbemcli, and gives us resolved classes (inherited properties and
-methods included).  Array state never lives there.
+pywbem's MOF compiler, and each class is resolved (inherited properties
+and methods merged in) for the engine's own use: the hierarchy, method
+declarations and property types.  The class operations that tools such as
+pywbemcli send (GetClass, EnumerateClass(Name)s, EnumerateQualifiers,
+class-level associations) are answered by a private
+``pywbem_mock.FakedWBEMConnection`` loaded with the same MOF on first use,
+so they follow DSP0200 exactly.  Array state never lives in either.
 """
 
 import functools
@@ -31,6 +33,57 @@ def _is_embedded_instance(obj):
     return qual is not None and qual.value
 
 
+def _mof_files(mof_dir):
+    return sorted(glob.glob(os.path.join(mof_dir, '*.mof')))
+
+
+def _compile(mof_dir, namespace):
+    """Local (unresolved) classes of the MOF files, by name."""
+    repo = pywbem.MOFWBEMConnection()
+    compiler = pywbem.MOFCompiler(repo, log_func=None)
+    for path in _mof_files(mof_dir):
+        compiler.compile_file(path, namespace)
+    return repo.classes[namespace]
+
+
+def _merged(inherited, own, classname):
+    """Inherited members (marked propagated) overridden by own ones."""
+    result = pywbem.NocaseDict()
+    for name, member in inherited.items():
+        if name not in own:
+            member = member.copy()
+            member.propagated = True
+            result[name] = member
+    for name, member in own.items():
+        member = member.copy()
+        if member.class_origin is None:
+            member.class_origin = classname
+        result[name] = member
+    return result
+
+
+def _resolve(local):
+    """Resolved copies of the local classes (superclasses first)."""
+    resolved = pywbem.NocaseDict()
+
+    def resolve(name):
+        if name in resolved:
+            return resolved[name]
+        cls = local[name].copy()
+        if cls.superclass:
+            parent = resolve(cls.superclass)
+            cls.properties = _merged(parent.properties, cls.properties,
+                                     cls.classname)
+            cls.methods = _merged(parent.methods, cls.methods,
+                                  cls.classname)
+        resolved[name] = cls
+        return cls
+
+    for name in local:
+        resolve(name)
+    return resolved
+
+
 class ClassStore:
     """Resolved classes of the simulator schema and their hierarchy.
 
@@ -39,21 +92,14 @@ class ClassStore:
 
     def __init__(self, mof_dir=SCHEMA_DIR, namespace=NAMESPACE):
         self.namespace = namespace
-        self._conn = pywbem_mock.FakedWBEMConnection(
-            default_namespace=namespace)
-        for path in sorted(glob.glob(os.path.join(mof_dir, '*.mof'))):
-            self._conn.compile_mof_file(path, namespace=namespace)
-        # The class operations below go through the connection, which is
-        # not documented as thread-safe.
+        self._mof_dir = mof_dir
+        self._conn = None
+        # The class-operation connection is built on first use and is not
+        # documented as thread-safe.
         self._lock = threading.Lock()
-        self._classes = pywbem.NocaseDict()
-        names = self._conn.EnumerateClassNames(DeepInheritance=True)
-        for name in names:
-            cls = self._conn.GetClass(name, LocalOnly=False,
-                                      IncludeQualifiers=True,
-                                      IncludeClassOrigin=True)
+        self._classes = _resolve(_compile(mof_dir, namespace))
+        for cls in self._classes.values():
             self._fix_embedded_parameters(cls)
-            self._classes[name] = cls
         self._ancestors = pywbem.NocaseDict()
         self._descendants = pywbem.NocaseDict(
             (name, set()) for name in self._classes)
@@ -68,6 +114,15 @@ class ClassStore:
             self._descendants[name].add(lower)
             for anc in chain:
                 self._descendants[anc].add(lower)
+
+    def _class_connection(self):
+        if self._conn is None:
+            conn = pywbem_mock.FakedWBEMConnection(
+                default_namespace=self.namespace)
+            for path in _mof_files(self._mof_dir):
+                conn.compile_mof_file(path, namespace=self.namespace)
+            self._conn = conn
+        return self._conn
 
     @staticmethod
     def _fix_embedded_parameters(cls):
@@ -137,7 +192,7 @@ class ClassStore:
         if name not in _CLASS_LEVEL_ASSOCIATIONS:
             kwargs['namespace'] = self.namespace
         with self._lock:
-            op = getattr(self._conn, name)
+            op = getattr(self._class_connection(), name)
             result = op(**kwargs)
         if name in ('EnumerateQualifiers', 'GetQualifier'):
             result = _plain_scopes(result)

@@ -6,6 +6,7 @@ style, ``system_name_style: plus``).
 """
 
 import pywbem
+from pywbem import _nocasedict
 
 NAMESPACE = 'root/emc'
 SYSTEM_CLASS = 'Symm_StorageSystem'
@@ -20,9 +21,33 @@ ISCSI_NAME_SUFFIX = ',t,0x0001'
 
 
 def path(classname, keys):
-    """An instance path in root/emc without host."""
+    """An instance path in root/emc without host.
+
+    Large enumerations build one path per device, and pywbem's
+    constructor (validation, a NocaseDict built key by key) costs about
+    50 us each -- half a second for 10,000 devices.  When every key value
+    is a plain string (all our non-association classes) the path is built
+    directly from pywbem 1.9.1's internal layout in about 7 us; the guard
+    test ``tests/sim/test_cim_naming_guard.py`` proves the result equal
+    to the constructor's, so a pywbem change fails loudly there.
+    """
+    if all(isinstance(value, str) for value in keys.values()):
+        return _fast_path(classname, keys)
     return pywbem.CIMInstanceName(classname, keybindings=keys,
                                   namespace=NAMESPACE)
+
+
+def _fast_path(classname, keys):
+    keybindings = _nocasedict.NocaseDict.__new__(_nocasedict.NocaseDict)
+    keybindings._data = {name.lower(): (name, value)
+                         for name, value in keys.items()}
+    keybindings.allow_unnamed_keys = False
+    result = pywbem.CIMInstanceName.__new__(pywbem.CIMInstanceName)
+    result._classname = classname
+    result._keybindings = keybindings
+    result._host = None
+    result._namespace = NAMESPACE
+    return result
 
 
 def join_id(array, *parts):

@@ -7,7 +7,10 @@ SRDF pairs with their states; replication groups and group replicas; RDF
 groups; pool figures; licences -- and leaves out jobs, the clock, copy
 byte counts and id counters.  ``before.diff(after)`` (or
 ``estate.diff(since=before)``) names what was created, changed (field by
-field, old -> new) and deleted::
+field, old -> new) and deleted.  Membership of storage groups and
+replication groups is captured as a set (sorted): the order in which
+devices joined has no meaning on the array, and a revert that puts a
+device back with AddMembers cannot restore its old position::
 
     before = estate.snapshot()
     ...                                  # a refused operation
@@ -95,7 +98,8 @@ def _array_records(arr, out):
             ('label', dev.label), ('size_bytes', dev.size_bytes),
             ('pool', dev.pool), ('bound', dev.bound), ('thin', dev.thin),
             ('compressed', dev.compressed), ('wwn', dev.wwn),
-            ('storage_groups', tuple(sgs_of.get(dev.device_id, ()))),
+            ('storage_groups', tuple(sorted(sgs_of.get(dev.device_id,
+                                                       ())))),
             ('meta_members', tuple(dev.meta_members)),
             ('meta_head', dev.meta_head),
             ('concatenated', dev.concatenated),
@@ -108,7 +112,7 @@ def _array_records(arr, out):
             host_io_limit_iops=sg.host_io_limit_iops,
             host_io_limit_mbps=sg.host_io_limit_mbps,
             host_io_distribution=sg.host_io_distribution,
-            members=sg.members)
+            members=sorted(sg.members))
     for ig in arr.initiator_groups.values():
         out[key(o.KIND_IG, serial, ig.name)] = _record(
             hardware_ids=ig.hardware_ids)
@@ -132,7 +136,8 @@ def _array_records(arr, out):
                 source=snap.source, name=snap.name,
                 generation=snap.generation, created_at=snap.created_at)
     for rg in arr.replication_groups.values():
-        out[key(o.KIND_RG, serial, rg.name)] = _record(members=rg.members)
+        out[key(o.KIND_RG, serial, rg.name)] = _record(
+            members=sorted(rg.members))
     for group in arr.rdf_groups.values():
         out[key(o.KIND_RDF_GROUP, serial, str(group.number))] = _record(
             label=group.label, remote_serial=group.remote_serial,

@@ -154,19 +154,6 @@ def _paramvalue(out, param, host, namespace):
     out.append('</PARAMVALUE>')
 
 
-def _out_parameters(out_params):
-    """Output parameters as CIMParameters, from a list or a mapping."""
-    if not out_params:
-        return []
-    if hasattr(out_params, 'items'):
-        out_params = [
-            param_value if isinstance(param_value, pywbem.CIMParameter)
-            else pywbem.CIMParameter(name, xmlenc.cim_type_of(param_value),
-                                     value=param_value)
-            for name, param_value in out_params.items()]
-    return out_params
-
-
 def _auth_failure():
     return (401, {'WWW-Authenticate': 'Basic realm="%s"' % REALM,
                   'Content-Length': '0'}, b'')
@@ -337,7 +324,7 @@ class CimXmlHandler(object):
                            % xmlenc.cim_type_of(return_value))
                 xmlenc.value(out, return_value)
                 out.append('</RETURNVALUE>')
-            for param in _out_parameters(out_params):
+            for param in out_params or ():
                 _paramvalue(out, param, host, namespace)
         except errors.TransportFault:
             raise

@@ -14,6 +14,7 @@ server only frames HTTP and acts out transport faults:
 
 import http.server
 import logging
+import shutil
 import socket
 import socketserver
 import ssl
@@ -38,6 +39,9 @@ def _hostport(host, port):
 class _RequestHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     disable_nagle_algorithm = True
+    # Buffered writes: headers and a small body leave in one send(),
+    # flushed by handle_one_request() after each request.
+    wbufsize = -1
     server_version = 'vmax-sim'
     sys_version = ''
     timeout = IDLE_TIMEOUT
@@ -217,9 +221,11 @@ class ServerHandle(object):
     server speaks HTTPS, else None.  Usable as a context manager.
     """
 
-    def __init__(self, server, thread, url, host, port, certfile):
+    def __init__(self, server, thread, url, host, port, certfile,
+                 temporary_dir=None):
         self._server = server
         self._thread = thread
+        self._temporary_dir = temporary_dir
         self.url = url
         self.host = host
         self.port = port
@@ -236,6 +242,8 @@ class ServerHandle(object):
         server.close_connections()
         server.server_close()
         self._thread.join(timeout)
+        if self._temporary_dir is not None:
+            shutil.rmtree(self._temporary_dir, ignore_errors=True)
 
     def __enter__(self):
         return self
@@ -251,13 +259,17 @@ def serve(dispatcher, host='127.0.0.1', port=0, user=None, password=None,
 
     ``port=0`` lets the OS choose.  With ``https`` and no ``certfile``, a
     self-signed certificate is generated (or reused) in ``cert_dir``, or a
-    fresh temporary directory.  Returns a ServerHandle.
+    fresh temporary directory that ``stop()`` removes.  Returns a
+    ServerHandle.
     """
     cim_handler = cimxml.CimXmlHandler(dispatcher, user, password)
     ssl_context = None
+    temporary_dir = None
     if https:
         if certfile is None:
-            cert_dir = cert_dir or tempfile.mkdtemp(prefix='vmax-sim-tls-')
+            if cert_dir is None:
+                cert_dir = temporary_dir = tempfile.mkdtemp(
+                    prefix='vmax-sim-tls-')
             certfile, keyfile = tls.ensure_certificate(cert_dir, [host])
         ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ssl_context.minimum_version = ssl.TLSVersion.TLSv1_2
@@ -277,4 +289,5 @@ def serve(dispatcher, host='127.0.0.1', port=0, user=None, password=None,
                               daemon=True)
     thread.start()
     LOG.info('serving CIM-XML on %s', url)
-    return ServerHandle(server, thread, url, host, bound_port, certfile)
+    return ServerHandle(server, thread, url, host, bound_port, certfile,
+                        temporary_dir)

@@ -164,9 +164,28 @@ def _typed_param(name, param_type, value, namespace):
         # Untyped (DSP0201 makes PARAMTYPE optional): leave the text.
         return value
     try:
-        return pywbem.cimvalue(value, param_type)
+        return _cim_value(value, param_type)
     except (ValueError, TypeError) as exc:
         raise _invalid_parameter('parameter %s: %s' % (name, exc))
+
+
+def _cim_value(value, cim_type):
+    """``pywbem.cimvalue`` with booleans read from their DSP0201 text.
+
+    ``cimvalue('FALSE', 'boolean')`` is ``bool('FALSE')``, i.e. True, so a
+    client's ``Force=False`` would arrive as True.  Booleans are therefore
+    read here: 'true'/'false' in any case, anything else is refused.
+    """
+    if cim_type != 'boolean':
+        return pywbem.cimvalue(value, cim_type)
+    if isinstance(value, list):
+        return [_cim_value(item, cim_type) for item in value]
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text not in ('true', 'false'):
+        raise ValueError('%r is not a boolean (TRUE or FALSE)' % value)
+    return text == 'true'
 
 
 def _message_children(tup_tree):
@@ -258,7 +277,7 @@ def _declared_value(param_decl, value):
     if param_decl.type in ('string', 'reference'):
         return value
     try:
-        return pywbem.cimvalue(value, param_decl.type)
+        return _cim_value(value, param_decl.type)
     except (ValueError, TypeError) as exc:
         raise _invalid_parameter('parameter %s: %s' % (param_decl.name, exc))
 

@@ -1,0 +1,66 @@
+"""retype: move a device to a new volume type's placement on the same
+array -- service level, workload, compression, FAST policy (storage
+group moves) or VMAX2 thin pool (relocation) -- and set its QoS limits.
+
+Resolve the device, plan the move (reads only), find or create the
+target group, leave the old groups, join the new one, relocate (VMAX2),
+set host I/O limits.  An attached device keeps its host group and view:
+the driver sends only changes that keep masking intact (QoS) through
+this flow and lets Cinder migrate otherwise.  Every step reverts.
+"""
+
+from vmax_flows.flows import common
+from vmax_flows.tasks import checks
+from vmax_flows.tasks import retype as retype_tasks
+
+OPERATION = 'retype'
+DESCRIPTION = 'Move a device to another service level, workload, ' \
+              'compression, FAST policy or thin pool on its array.'
+RESULT = 'move_plan'
+
+
+def build(client, request, operation=OPERATION):
+    flow = common.linear(operation)
+
+    def step(name):
+        return common.step(operation, name)
+
+    flow.add(checks.ResolveDevice(client, step('resolve_device'),
+                                  provides='device'))
+    add_move_steps(flow, client, step)
+    return flow
+
+
+def add_move_steps(flow, client, step):
+    """The planning and moving steps shared with migrate_volume and
+    manage_existing (``device`` must be in the store)."""
+    flow.add(retype_tasks.PlanMove(client, step('plan_move')))
+    flow.add(retype_tasks.EnsureTargetGroup(client,
+                                            step('ensure_target_group')))
+    flow.add(retype_tasks.LeaveGroups(client, step('leave_groups')))
+    flow.add(retype_tasks.JoinGroup(client, step('join_group')))
+    flow.add(retype_tasks.RelocateDevice(client, step('relocate_device')))
+    flow.add(retype_tasks.ApplyHostIOLimits(client,
+                                            step('apply_host_io_limits')))
+
+
+def sample_new_placement(family):
+    placement = common.sample_placement(family)
+    if family == common.VMAX3:
+        placement.update(slo='Gold', workload='DSS',
+                         storage_group='OS-SRP_1-Gold-DSS-SG',
+                         pool_name='Gold+DSS+SRP_1+%s'
+                         % placement['serial'])
+    else:
+        placement.update(pool='SATA_Pool', pool_name='SATA_Pool+%s'
+                         % placement['serial'])
+    return placement
+
+
+def sample_request(family):
+    return {'volume': common.item('volume', common.SAMPLE_VOLUME_ID, 10,
+                                  location=common.sample_location(
+                                      family, '0001A')),
+            'placement': common.sample_placement(family),
+            'new_placement': sample_new_placement(family),
+            'qos': {'iops': 1000, 'mbps': 100, 'distribution': 3}}

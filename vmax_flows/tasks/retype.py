@@ -1,0 +1,289 @@
+"""Retype and migrate tasks: move a device between storage groups (a new
+service level, workload, compression or FAST policy), between VMAX2 thin
+pools, and set host I/O limits.  Each undoes exactly what it did.
+
+Store inputs: ``device`` (a volume record), ``new_placement`` (where the
+device goes), ``qos`` (limits from :mod:`vmax_flows.qos`, or None).
+"""
+
+import logging
+
+from vmax_flows import exceptions
+from vmax_flows import qos as qos_limits
+from vmax_flows.smis import masking as smis_masking
+from vmax_flows.tasks import base
+from vmax_flows.tasks import groups
+
+LOG = logging.getLogger(__name__)
+
+
+def pool_of(client, device_id):
+    """The VMAX2 thin pool a device is bound to (None if unbound)."""
+    names = client.session.associator_names(
+        client.volume_path(device_id),
+        assoc_class='CIM_AllocatedFromStoragePool',
+        result_class='Symm_VirtualProvisioningPool')
+    for name in names:
+        return name.keybindings['InstanceID'].split(client.info.sep)[-1]
+    return None
+
+
+class NeedsHostMigration(exceptions.InvalidRequest):
+    """The array cannot do this move in place (Cinder should copy the
+    data through a host instead)."""
+
+
+class PlanMove(base.ArrayTask):
+    """Read the device's storage groups and views; decide which groups it
+    leaves and joins and where host I/O limits go.  Changes nothing.
+
+    ``{'leave': [groups], 'join': group or None, 'relocate_to': pool or
+    None, 'attached': bool, 'views': [...], 'qos_groups': [...]}``.  An
+    attached device keeps its host group and view (its masking stays
+    intact); only an unattached one moves between default groups.
+    """
+
+    def __init__(self, client, name, provides='move_plan'):
+        super().__init__(client, name, provides=provides)
+
+    def execute(self, device, new_placement):
+        device_id = device['device_id']
+        masking = smis_masking.for_client(self.client)
+        groups = masking.device_groups(device_id)
+        if groups is None:
+            raise exceptions.DeviceNotFound(
+                'Device %s disappeared from array %s'
+                % (device_id, self.client.info.serial))
+        views = sorted(masking.device_luns(device_id) or {})
+        in_view = set()
+        for group in groups:
+            use = masking.storage_group_use(group['name']) or {}
+            if use.get('views'):
+                in_view.add(group['name'])
+        target = new_placement.get('storage_group')
+        fast = [g['name'] for g in groups if g['fast_managed']]
+        plan = {'views': views, 'attached': bool(views),
+                'leave': [], 'join': None, 'relocate_to': None}
+        if not views:
+            plan['leave'] = [g for g in fast if g != target]
+            if target and target not in [g['name'] for g in groups]:
+                plan['join'] = target
+        else:
+            self._check_attached(device_id, groups, in_view, views,
+                                 new_placement)
+        plan['qos_groups'] = sorted(in_view) if views else \
+            ([target] if target else [])
+        if not self.client.info.is_vmax3:
+            current = self._pool(device_id)
+            if current != new_placement['pool']:
+                plan['relocate_to'] = new_placement['pool']
+                plan['relocate_from'] = current
+        LOG.info('%s: device %s %s', self.name, device_id, plan)
+        return plan
+
+    def _check_attached(self, device_id, groups, in_view, views,
+                        placement):
+        # The device's service level comes from the host group of its
+        # view; changing it would take the device out of that view.
+        wanted = (placement.get('slo'), placement.get('workload'),
+                  bool(placement.get('disable_compression')),
+                  placement.get('fast_policy'))
+        for group in groups:
+            if group['name'] not in in_view or not group['fast_managed']:
+                continue
+            have = (group['slo'], None if group['workload'] in (
+                None, 'NONE') else group['workload'],
+                group['disable_compression'], group['fast_policy'])
+            if have != wanted:
+                raise NeedsHostMigration(
+                    'Device %s is attached through %s (storage group %s, '
+                    'settings %s); moving it to %s would unmask it'
+                    % (device_id, ', '.join(views), group['name'], have,
+                       wanted))
+
+    def _pool(self, device_id):
+        return pool_of(self.client, device_id)
+
+
+class LeaveGroups(base.ArrayTask):
+    """Take the device out of the groups the plan leaves; revert puts it
+    back."""
+
+    def __init__(self, client, name, provides='left_groups'):
+        super().__init__(client, name, provides=provides)
+
+    def execute(self, device, move_plan):
+        left = []
+        for group in move_plan['leave']:
+            try:
+                self.client.remove_members(group, [device['device_id']])
+            except Exception as exc:
+                exc.vmax_change_attempted = 'leave %s' % group
+                exc.vmax_groups = left + [group]
+                raise
+            left.append(group)
+        return {'left': left}
+
+    @base.best_effort_revert
+    def revert(self, device, move_plan, result, flow_failures, **kwargs):
+        device_id = device['device_id']
+        if base.failed(result):
+            groups = getattr(result.exception, 'vmax_groups', None) or []
+            # A removal still running when the wait gave up gets a short
+            # wait of its own, so that its effect is seen and undone.
+            base.attempted(result, self.client)
+        else:
+            groups = result['left']
+        current = self.client.groups_of_volume(device_id) if groups else []
+        problems = [self.undo(
+            'put device %s back into storage group %s' % (device_id, g),
+            'device %s' % device_id, self.client.add_members, g,
+            [device_id]) for g in groups if g not in current]
+        return base.left_behind(*problems)
+
+
+class JoinGroup(base.ArrayTask):
+    """Put the device into the plan's target group; revert takes it out."""
+
+    def __init__(self, client, name, provides='joined_group'):
+        super().__init__(client, name, provides=provides)
+
+    def execute(self, device, move_plan):
+        group = move_plan['join']
+        if not group:
+            return {'joined': None}
+        with base.array_change('join %s' % group):
+            try:
+                self.client.add_members(group, [device['device_id']])
+            except exceptions.VmaxError as exc:
+                if not base.confirmed(exc, lambda: group in self.client
+                                      .groups_of_volume(device['device_id'])):
+                    raise
+        return {'joined': group}
+
+    @base.best_effort_revert
+    def revert(self, device, move_plan, result, flow_failures, **kwargs):
+        group = move_plan['join']
+        device_id = device['device_id']
+        if not group:
+            return None
+        if base.failed(result):
+            if not base.attempted(result, self.client) or group not in \
+                    self.client.groups_of_volume(device_id):
+                return None
+        elif not result['joined']:
+            return None
+        return base.left_behind(self.undo(
+            'remove device %s from storage group %s' % (device_id, group),
+            'device %s' % device_id, self.client.remove_members, group,
+            [device_id]))
+
+
+class RelocateDevice(base.ArrayTask):
+    """VMAX2: move the device to another thin pool
+    (RelocateStorageVolumesToStoragePool); revert moves it back."""
+
+    def __init__(self, client, name, provides='relocated'):
+        super().__init__(client, name, provides=provides)
+
+    def _relocate(self, device_id, pool):
+        self.client.call_with_job(
+            'RelocateStorageVolumesToStoragePool',
+            self.client.info.service('StorageRelocationService'),
+            'relocate device %s to pool %s' % (device_id, pool),
+            TheElements=[self.client.volume_path(device_id)],
+            TargetPool=self.client.pool_path(pool))
+
+    def execute(self, device, move_plan):
+        pool = move_plan.get('relocate_to')
+        if not pool:
+            return {'pool': None}
+        with base.array_change('relocate to %s' % pool):
+            try:
+                self._relocate(device['device_id'], pool)
+            except exceptions.VmaxError as exc:
+                if not base.confirmed(exc, lambda: pool_of(
+                        self.client, device['device_id']) == pool):
+                    raise
+        return {'pool': pool}
+
+    @base.best_effort_revert
+    def revert(self, device, move_plan, result, flow_failures, **kwargs):
+        pool = move_plan.get('relocate_to')
+        if not pool:
+            return None
+        if base.failed(result):
+            if not base.attempted(result, self.client):
+                return None
+        elif not result['pool']:
+            return None
+        source = move_plan.get('relocate_from')
+        if pool_of(self.client, device['device_id']) == source:
+            return None
+        return base.left_behind(self.undo(
+            'relocate device %s back to pool %s'
+            % (device['device_id'], source),
+            'device %s' % device['device_id'], self._relocate,
+            device['device_id'], source))
+
+
+class ApplyHostIOLimits(base.ArrayTask):
+    """Set the QoS limits on the plan's groups (for an attached device its
+    host groups, else its default group); revert restores the old ones.
+    Without QoS limits nothing is changed: limits set by an administrator
+    on a group are left alone."""
+
+    def __init__(self, client, name, provides='host_io_limits'):
+        super().__init__(client, name, provides=provides)
+
+    def execute(self, move_plan, qos):
+        if not qos:
+            return {'changed': {}}
+        changed = {}
+        for group in move_plan['qos_groups']:
+            current = qos_limits.read_limits(self.client, group)
+            if current is None or qos_limits.same_limits(current, qos):
+                continue
+            try:
+                qos_limits.write_limits(self.client, group, qos)
+            except Exception as exc:
+                exc.vmax_change_attempted = 'limits of %s' % group
+                exc.vmax_limits = dict(changed, **{group: current})
+                raise
+            changed[group] = current
+            LOG.info('%s: host I/O limits of %s set to %s (were %s)',
+                     self.name, group, qos, current)
+        return {'changed': changed}
+
+    @base.best_effort_revert
+    def revert(self, move_plan, qos, result, flow_failures, **kwargs):
+        if base.failed(result):
+            changed = getattr(result.exception, 'vmax_limits', None) or {}
+        else:
+            changed = result['changed']
+        problems = [self.undo(
+            'restore host I/O limits of %s' % group, 'storage group %s'
+            % group, qos_limits.write_limits, self.client, group, old)
+            for group, old in sorted(changed.items())]
+        return base.left_behind(*problems)
+
+
+class EnsureTargetGroup(groups.EnsureStorageGroup):
+    """The new placement's default group, found or created -- only when
+    the plan joins it (revert as :class:`EnsureStorageGroup`: only a
+    group this task created, and only while it is empty)."""
+
+    def __init__(self, client, name, provides='target_group'):
+        base.ArrayTask.__init__(self, client, name, provides=provides,
+                                rebind={'placement': 'new_placement'})
+
+    def execute(self, placement, move_plan):
+        if not move_plan['join']:
+            return None
+        return super().execute(placement)
+
+    def revert(self, placement, move_plan, result, flow_failures,
+               **kwargs):
+        if not move_plan['join']:
+            return None
+        return super().revert(placement, result, flow_failures)
