@@ -31,7 +31,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DISTRIBUTION = 'vmax-taskflow-driver'
 PACKAGES = ('vmax_driver', 'vmax_flows', 'vmax_sim')
 CONSOLE_SCRIPTS = {'vmax-sim': 'vmax_sim.cli:main',
-                   'vmax-demo': 'vmax_driver.demo:main'}
+                   'vmax-demo': 'vmax_driver.demo:main',
+                   'vmax-flows': 'vmax_flows.cli:main'}
 PROFILE_DATA_DIR = 'share/vmax-taskflow-driver/etc/vmax_sim'
 BIN_DIR = os.path.dirname(sys.executable)
 

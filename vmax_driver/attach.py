@@ -18,17 +18,9 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from vmax_flows import exceptions
-from vmax_flows.flows import check_for_export as check_for_export_flow
-from vmax_flows.flows import create_export as create_export_flow
-from vmax_flows.flows import create_export_snapshot as \
-    create_export_snapshot_flow
-from vmax_flows.flows import ensure_export as ensure_export_flow
 from vmax_flows.flows import initialize_connection as attach_flow
 from vmax_flows.flows import initialize_connection_snapshot as \
     attach_snapshot_flow
-from vmax_flows.flows import remove_export as remove_export_flow
-from vmax_flows.flows import remove_export_snapshot as \
-    remove_export_snapshot_flow
 from vmax_flows.flows import terminate_connection as detach_flow
 from vmax_flows.flows import terminate_connection_snapshot as \
     detach_snapshot_flow
@@ -42,10 +34,6 @@ LOG = logging.getLogger(__name__)
 
 MASKING_FLOWS = {module.OPERATION: module for module in (
     attach_flow, attach_snapshot_flow, detach_flow, detach_snapshot_flow)}
-EXPORT_FLOWS = {module.OPERATION: module for module in (
-    create_export_flow, ensure_export_flow, remove_export_flow,
-    check_for_export_flow, create_export_snapshot_flow,
-    remove_export_snapshot_flow)}
 
 
 def _cinder_error(error):
@@ -102,33 +90,25 @@ class AttachMixin(object):
     # -- running -------------------------------------------------------------
 
     def _run_masking(self, operation, request):
+        """Run a masking flow with the host's lock session; the session is
+        given back here too, whatever happened in the flow."""
         self.check_for_setup_error()
         module = MASKING_FLOWS[operation]
         session = masking_requests.lock_session(request,
                                                 self.masking_locker())
         flow = module.build(self.client, request, session=session)
+        if self.flow_decorator is not None:
+            flow = self.flow_decorator(operation, flow)
         try:
             outcome = runner.run_flow(
                 operation, flow, request,
                 results=(module.RESULT,) if module.RESULT else (),
-                count_calls=self.client.session.total_calls, log=LOG)
+                count_calls=self.client.session.total_calls, log=LOG,
+                persistence=self.flow_store)
         except exceptions.FlowFailed as exc:
             raise _cinder_error(exc)
         finally:
             session.release()
-        self.last_outcome = outcome
-        return outcome[module.RESULT] if module.RESULT else None
-
-    def _run_export(self, operation, request):
-        self.check_for_setup_error()
-        module = EXPORT_FLOWS[operation]
-        try:
-            outcome = runner.run_flow(
-                operation, module.build(self.client, request), request,
-                results=(module.RESULT,) if module.RESULT else (),
-                count_calls=self.client.session.total_calls, log=LOG)
-        except exceptions.FlowFailed as exc:
-            raise _cinder_error(exc)
         self.last_outcome = outcome
         return outcome[module.RESULT] if module.RESULT else None
 
@@ -230,13 +210,13 @@ class AttachMixin(object):
 
     def create_export(self, context, volume, connector):
         """Check the device exists; masking is initialize_connection's."""
-        self._run_export('create_export', self._export_request(
+        self._run('create_export', self._export_request(
             'volume', self._volume_item(volume, located=True),
             self._placement(volume)))
 
     def ensure_export(self, context, volume):
         """At service start: the device exists and keeps its views."""
-        found = self._run_export('ensure_export', self._export_request(
+        found = self._run('ensure_export', self._export_request(
             'volume', self._volume_item(volume, located=True),
             self._placement(volume)))
         LOG.info('Volume %s (device %s) is masked through %s', volume.id,
@@ -245,7 +225,7 @@ class AttachMixin(object):
 
     def remove_export(self, context, volume):
         """Nothing to undo: terminate_connection removed the masking."""
-        self._run_export('remove_export', self._export_request(
+        self._run('remove_export', self._export_request(
             'volume', self._volume_item(volume, located=True),
             self._placement(volume)))
 
@@ -256,17 +236,17 @@ class AttachMixin(object):
         if not hasattr(volume, 'provider_location'):
             from cinder import objects
             volume = objects.Volume.get_by_id(context, volume_id)
-        self._run_export('check_for_export', self._export_request(
+        self._run('check_for_export', self._export_request(
             'volume', self._volume_item(volume, located=True),
             self._placement(volume)))
 
     def create_export_snapshot(self, context, snapshot, connector):
-        self._run_export('create_export_snapshot', self._export_request(
+        self._run('create_export_snapshot', self._export_request(
             'snapshot', self._snapshot_item(snapshot, located=True),
             self._placement(snapshot.volume)))
 
     def remove_export_snapshot(self, context, snapshot):
-        self._run_export('remove_export_snapshot', self._export_request(
+        self._run('remove_export_snapshot', self._export_request(
             'snapshot', self._snapshot_item(snapshot, located=True),
             self._placement(snapshot.volume)))
 

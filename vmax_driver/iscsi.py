@@ -12,6 +12,7 @@ from cinder import interface
 from cinder.volume import driver
 from oslo_log import log as logging
 
+from vmax_driver import attach
 from vmax_driver import config as driver_config
 from vmax_driver import groups
 from vmax_driver import manage
@@ -32,8 +33,8 @@ LOG = logging.getLogger(__name__)
 
 
 @interface.volumedriver
-class VMAXISCSIDriver(manage.ManageMixin, groups.GroupsMixin,
-                      replication.ReplicationMixin,
+class VMAXISCSIDriver(attach.AttachMixin, manage.ManageMixin,
+                      groups.GroupsMixin, replication.ReplicationMixin,
                       driver.ISCSIDriver):
     """iSCSI driver for VMAX2 and VMAX3 / All Flash over SMI-S.
 
@@ -49,7 +50,10 @@ class VMAXISCSIDriver(manage.ManageMixin, groups.GroupsMixin,
                 clone), clone (larger sizes too), create from snapshot;
                 VMAX2 thin pools, FAST policies and meta volumes; volume
                 stats; reads provider_location and device labels written
-                by the 2.x SMI-S driver.  Attach is not implemented yet.
+                by the 2.x SMI-S driver.  Attach and detach: masking
+                views, initiator / storage / port groups with the 2.x
+                names, os-brick iSCSI connection info (multipath, CHAP),
+                snapshot attach, tooz locks (vmax_driver.attach).
     """
 
     VERSION = '1.0.0'
@@ -232,22 +236,7 @@ class VMAXISCSIDriver(manage.ManageMixin, groups.GroupsMixin,
                      % (backend_name, exc))
         self._add_group_and_replication_stats(self._stats)
 
-    # -- export / attach ------------------------------------------------------
-
-    def create_export(self, context, volume, connector):
-        """Nothing to do: masking happens in initialize_connection."""
-
-    def ensure_export(self, context, volume):
-        """Nothing to do: the array keeps masking across restarts."""
-
-    def remove_export(self, context, volume):
-        """Nothing to do: masking is removed in terminate_connection."""
-
-    def initialize_connection(self, volume, connector):
-        raise NotImplementedError('attach is not implemented yet')
-
-    def terminate_connection(self, volume, connector, **kwargs):
-        raise NotImplementedError('detach is not implemented yet')
+    # Export, attach and detach: vmax_driver.attach.AttachMixin.
 
     # -- helpers --------------------------------------------------------------
 

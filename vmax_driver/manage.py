@@ -18,7 +18,6 @@ into the iSCSI driver).
 from cinder import exception
 from oslo_log import log as logging
 
-from vmax_driver import options
 from vmax_flows import exceptions
 from vmax_flows import placement as placements
 from vmax_flows import qos as qos_limits
@@ -302,7 +301,7 @@ class ManageMixin(object):
     # -- stats ----------------------------------------------------------------
 
     def _multi_pool(self):
-        self.configuration.append_config_values(options.pool_opts)
+        # Registered with the rest of options.VMAX_OPTS by the driver.
         return bool(self.configuration.safe_get('vmax_multi_pool_support'))
 
     def _stats_placements(self):

@@ -147,21 +147,20 @@ persistence_opts = [
                     '(no crash recovery). Never logged. Default: not set.'),
 ]
 
-# Pool reporting (issue 5).  Not yet part of VMAX_OPTS: the driver's
-# manage mixin registers it itself (see vmax_driver.manage).
+# How pools are reported (issue 5; read by vmax_driver.manage).
 pool_opts = [
     cfg.BoolOpt('vmax_multi_pool_support', default=False,
                 help='VMAX3 only: report one Cinder pool per service level '
                      'and workload the configured SRP offers (pool names '
                      '<SLO>+<Workload>+<SRP>+<serial>; volume types then '
                      'select one with the extra spec pool_name) instead of '
-                     'the single configured one.'),
+                     'the single configured one. Default: false.'),
 ]
 
 # Everything this driver declares, in the order the sample lists it.
 VMAX_OPTS = list(itertools.chain(connection_opts, array_opts,
-                                 polling_opts, persistence_opts,
-                                 legacy_opts))
+                                 pool_opts, polling_opts,
+                                 persistence_opts, legacy_opts))
 
 # Group the generated sample uses.  Cinder lists its own driver options
 # under [backend_defaults]; values there apply to every backend, so the

@@ -15,7 +15,10 @@ a consistency group (``create_volume_in_group``), replicated volumes
 
 import collections
 
+from vmax_flows.flows import check_for_export
 from vmax_flows.flows import create_cloned_volume
+from vmax_flows.flows import create_export
+from vmax_flows.flows import create_export_snapshot
 from vmax_flows.flows import create_group
 from vmax_flows.flows import create_group_from_src
 from vmax_flows.flows import create_group_snapshot
@@ -29,13 +32,20 @@ from vmax_flows.flows import delete_group_snapshot
 from vmax_flows.flows import delete_replicated_volume
 from vmax_flows.flows import delete_snapshot
 from vmax_flows.flows import delete_volume
+from vmax_flows.flows import ensure_export
 from vmax_flows.flows import extend_replicated_volume
 from vmax_flows.flows import extend_volume
 from vmax_flows.flows import failback_volume
 from vmax_flows.flows import failover_volume
+from vmax_flows.flows import initialize_connection
+from vmax_flows.flows import initialize_connection_snapshot
 from vmax_flows.flows import manage_existing
 from vmax_flows.flows import migrate_volume
+from vmax_flows.flows import remove_export
+from vmax_flows.flows import remove_export_snapshot
 from vmax_flows.flows import retype
+from vmax_flows.flows import terminate_connection
+from vmax_flows.flows import terminate_connection_snapshot
 from vmax_flows.flows import unmanage
 from vmax_flows.flows import update_group
 
@@ -53,7 +63,12 @@ _MODULES = (create_volume, delete_volume, extend_volume, create_snapshot,
             create_replicated_volume, delete_replicated_volume,
             extend_replicated_volume, failover_volume, failback_volume,
             # Manage / unmanage, retype and storage-assisted migration.
-            manage_existing, unmanage, retype, migrate_volume)
+            manage_existing, unmanage, retype, migrate_volume,
+            # Attach and detach (masking), exports, snapshot attach.
+            initialize_connection, terminate_connection, create_export,
+            ensure_export, remove_export, check_for_export,
+            create_export_snapshot, initialize_connection_snapshot,
+            terminate_connection_snapshot, remove_export_snapshot)
 
 _OPERATIONS = collections.OrderedDict(
     (module.OPERATION, Operation(module.OPERATION, module.DESCRIPTION,

@@ -256,6 +256,49 @@ class Vmax3AttachTest(testtools.TestCase):
         self.assertEqual([N['sg']], self.backend.groups_of(volume))
 
 
+class PlacementTest(testtools.TestCase):
+
+    def test_two_service_levels_share_the_hosts_initiator_group(self):
+        backend = self.useFixture(support.AttachBackend('vmax3-allflash'))
+        optimized = {'pool_name': 'Optimized+NONE+SRP_1+%s'
+                     % backend.serial}
+        diamond_volume = backend.create_volume()
+        optimized_volume = backend.create_volume(extra_specs=optimized)
+        backend.attach(diamond_volume, HOST)
+        backend.attach(optimized_volume, HOST)
+        views = backend.array.masking_views
+        self.assertEqual(sorted([N['mv'], 'OS-compute-1-SRP_1-Optimized-'
+                                 'NONE-I-MV']), sorted(views))
+        self.assertEqual({N['ig']}, {v.initiator_group
+                                     for v in views.values()})
+        # The last Diamond device goes: its view and group go, the
+        # initiator group stays for the other view.
+        backend.detach(diamond_volume, HOST)
+        self.assertEqual(['OS-compute-1-SRP_1-Optimized-NONE-I-MV'],
+                         list(views))
+        self.assertEqual([N['ig']], list(backend.array.initiator_groups))
+        backend.detach(optimized_volume, HOST)
+        self.assertEqual({}, backend.array.initiator_groups)
+        self.assertEqual(['OS-SRP_1-Optimized-NONE-SG'],
+                         backend.groups_of(optimized_volume))
+        self.assertEqual([], backend.orphans())
+
+    def test_no_service_level(self):
+        backend = self.useFixture(support.AttachBackend(
+            'vmax3-allflash', options={'vmax_service_level': None,
+                                       'vmax_workload': None}))
+        volume = backend.create_volume()
+        self.assertEqual(['OS-no_SLO-SG'], backend.groups_of(volume))
+        backend.attach(volume, HOST)
+        self.assertEqual(['OS-compute-1-No_SLO-I-SG'],
+                         backend.groups_of(volume))
+        self.assertIn('OS-compute-1-No_SLO-I-MV',
+                      backend.array.masking_views)
+        backend.detach(volume, HOST)
+        self.assertEqual(['OS-no_SLO-SG'], backend.groups_of(volume))
+        self.assertEqual([], backend.orphans())
+
+
 class SnapshotAndExportTest(testtools.TestCase):
 
     def setUp(self):

@@ -9,8 +9,6 @@ inspect the array's masking state.
 import fixtures as fixtures_lib
 
 from tests import fixtures
-from vmax_driver import attach
-from vmax_driver import iscsi
 from vmax_flows import hostnames
 from vmax_flows import naming
 from vmax_sim.model import ops
@@ -19,12 +17,6 @@ GIB = 1024 ** 3
 PORT_GROUP_A = 'OS-PG-iSCSI-A'
 PORT_GROUP_B = 'OS-PG-iSCSI-B'
 DEFAULT_SG = 'OS-SRP_1-Diamond-OLTP-SG'
-DRIVER_WITH_ATTACH = 'tests.driver.test_attach_support.AttachDriver'
-
-
-class AttachDriver(attach.AttachMixin, iscsi.VMAXISCSIDriver):
-    """The driver with the attach methods, until the driver class itself
-    carries them."""
 
 
 def connector(host='compute-1', initiator=None, multipath=False):
@@ -49,9 +41,6 @@ def names(host, placement_kind='diamond'):
 class AttachBackend(fixtures.SimulatedBackend):
 
     def _setUp(self):
-        if not issubclass(iscsi.VMAXISCSIDriver, attach.AttachMixin):
-            self.useFixture(fixtures_lib.MonkeyPatch(
-                'tests.fixtures.DRIVER_CLASS', DRIVER_WITH_ATTACH))
         self.lock_dir = self.useFixture(fixtures_lib.TempDir()).path
         super()._setUp()
         self.driver.lock_path = self.lock_dir

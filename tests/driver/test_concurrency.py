@@ -6,19 +6,26 @@ array's masking exactly the attachments that exist.
 """
 
 import concurrent.futures
-import json
+import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 
 import fixtures
 import testtools
 
 from tests.driver import test_attach_support as support
 from vmax_flows import locks
+import vmax_sim
 
 HOSTS = ['compute-%d' % i for i in range(1, 6)]
+# Forked workers inherit the imported modules: no Cinder import each.
+CONTEXT = multiprocessing.get_context('fork')
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
 
 
 def run_parallel(calls, workers):
@@ -40,6 +47,22 @@ def run_parallel(calls, workers):
             except Exception as exc:
                 errors.append(exc)
     return results, errors
+
+
+def _worker(job, sender, log):
+    """Body of a forked worker: output to ``log``, result to ``sender``."""
+    with open(log, 'w') as out:
+        os.dup2(out.fileno(), 1)
+        os.dup2(out.fileno(), 2)
+    try:
+        from tests.driver import test_concurrency_worker
+        sender.send(test_concurrency_worker.run_job(job))
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+        sys.stderr.flush()
+        os._exit(1)
+    os._exit(0)
 
 
 class ConcurrencyTestCase(testtools.TestCase):
@@ -138,49 +161,94 @@ class ThreadedAttachTest(ConcurrencyTestCase):
 
 
 class TwoProcessTest(ConcurrencyTestCase):
+    """Three processes: the simulator served over HTTP by its own command
+    line (``vmax-sim serve``; serving it from this test process would
+    share it with eventlet, which Cinder's imports half-load), and two
+    cinder-volume processes attaching through one tooz file backend."""
+
+    def start_process(self, name, argv):
+        # Output goes to files: a child blocked on a full pipe would hold
+        # its locks and stall the others.
+        out = open(os.path.join(self.logs, name + '.out'), 'w+')
+        err = open(os.path.join(self.logs, name + '.err'), 'w+')
+        self.addCleanup(out.close)
+        self.addCleanup(err.close)
+        child = subprocess.Popen([sys.executable, '-m'] + argv,
+                                 cwd=ROOT, stdout=out, stderr=err)
+        self.addCleanup(lambda: child.poll() is None and child.kill())
+        return child, out, err
+
+    def fork_worker(self, index, job):
+        """A forked cinder-volume process (Cinder is imported already,
+        so it starts at once); its output goes to files."""
+        receiver, sender = CONTEXT.Pipe(duplex=False)
+        log = os.path.join(self.logs, 'worker%d.log' % index)
+        child = CONTEXT.Process(target=_worker, args=(job, sender, log))
+        child.start()
+        sender.close()
+        self.addCleanup(lambda: child.is_alive() and child.kill())
+        return child, receiver, log
+
+    def result_of(self, worker):
+        child, receiver, log = worker
+        if not receiver.poll(120):
+            child.kill()
+        child.join(30)
+        result = receiver.recv() if receiver.poll() else None
+        if result is None or child.exitcode != 0:
+            with open(log) as text:
+                self.fail('worker failed (exit %s): %s'
+                          % (child.exitcode, text.read()[-3000:]))
+        return result
+
+    def serve_array(self, state):
+        child, out, err = self.start_process(
+            'array', ['vmax_sim.cli', 'serve', '--state', state, '--port',
+                      '0', '--clock', 'manual'])
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            out.seek(0)
+            for line in out.read().splitlines():
+                if line.startswith('URL: '):
+                    return child, line[len('URL: '):]
+            if child.poll() is not None:
+                break
+            time.sleep(0.1)
+        err.seek(0)
+        self.fail('the simulator did not start: %s' % err.read()[-2000:])
 
     def test_attach_workload_split_across_two_processes(self):
-        server = self.backend.sim.serve(port=0)
-        self.addCleanup(server.stop)
+        self.logs = self.useFixture(fixtures.TempDir()).path
         lock_path = self.useFixture(fixtures.TempDir()).path
-        hosts = HOSTS[:4]
-        volumes = [self.backend.quick_volume() for _ in range(16)]
-        plan = [(hosts[i % 4], volume) for i, volume in enumerate(volumes)]
+        state = os.path.join(self.logs, 'array.json')
+        hosts = HOSTS[:2]
+        volumes = [self.backend.quick_volume() for _ in range(8)]
+        plan = [(hosts[i % 2], volume) for i, volume in enumerate(volumes)]
+        self.backend.sim.save(state)
+        array, url = self.serve_array(state)
         jobs = []
         for worker in range(2):
+            # Each process attaches to both hosts.
             work = [[host, volume.id, volume.provider_location]
                     for index, (host, volume) in enumerate(plan)
-                    if index // 4 % 2 == worker]
-            jobs.append({'url': server.url, 'serial': self.backend.serial,
-                         'lock_path': lock_path, 'threads': 4,
+                    if index // 2 % 2 == worker]
+            jobs.append({'url': url, 'serial': self.backend.serial,
+                         'lock_path': lock_path, 'threads': 2,
                          'work': work})
-        root = os.path.dirname(os.path.dirname(os.path.dirname(
-            os.path.abspath(__file__))))
-        # Output goes to files: a child blocked on a full pipe would hold
-        # its locks and stall the other child.
-        logs = self.useFixture(fixtures.TempDir()).path
-        children = []
-        for index, job in enumerate(jobs):
-            out = open(os.path.join(logs, '%d.out' % index), 'w+')
-            err = open(os.path.join(logs, '%d.err' % index), 'w+')
-            self.addCleanup(out.close)
-            self.addCleanup(err.close)
-            children.append((subprocess.Popen(
-                [sys.executable, '-m', 'tests.driver.test_concurrency_worker',
-                 json.dumps(job)], cwd=root, stdout=out, stderr=err), out,
-                err))
-        outputs = []
-        for child, out, err in children:
-            child.wait(timeout=120)
-            err.seek(0)
-            self.assertEqual(0, child.returncode, err.read()[-3000:])
-            out.seek(0)
-            outputs.append(json.loads(out.read().strip().splitlines()[-1]))
+        workers = [self.fork_worker(index, job)
+                   for index, job in enumerate(jobs)]
+        outputs = [self.result_of(worker) for worker in workers]
+        array.send_signal(signal.SIGTERM)
+        array.wait(timeout=30)
         self.assertEqual([[], []], [o['errors'] for o in outputs])
         luns = {}
         for output in outputs:
             luns.update(output['luns'])
-        self.assertEqual(16, len(luns))
+        self.assertEqual(8, len(luns))
+        # What the array saved when it stopped.
+        self.backend = self.useFixture(support.AttachBackend(
+            'vmax3-allflash', sim=vmax_sim.Simulator.load(state)))
+        self.array = self.backend.array
         attached = {host: [v for h, v in plan if h == host]
                     for host in hosts}
         self.assert_masking_is(attached)
@@ -189,7 +257,7 @@ class TwoProcessTest(ConcurrencyTestCase):
                 self.backend.lun_of(volume, support.names(host)['mv']),
                 luns[volume.id])
         # Both processes really served each host.
-        self.assertEqual(8, len(jobs[0]['work']))
+        self.assertEqual(4, len(jobs[0]['work']))
         self.assertEqual(set(hosts), {w[0] for w in jobs[0]['work']})
         self.assertEqual(set(hosts), {w[0] for w in jobs[1]['work']})
 

@@ -1,17 +1,19 @@
-"""A second cinder-volume process for the two-process attach test.
+"""A cinder-volume process of the two-process attach test.
 
-Run as ``python -m tests.driver.test_concurrency_worker`` with one JSON
-argument: ``{'url', 'serial', 'lock_path', 'threads', 'work': [[host,
-volume id, provider_location], ...]}``.  It builds the real driver against
-the simulator served over HTTP by the parent (a real pywbem connection,
-no in-process shortcut), attaches every volume of ``work`` to its host
-from ``threads`` threads, and prints ``{'luns': {volume id: LUN},
-'errors': [...]}`` as JSON.  No tests here.
+:func:`run_job` (in a forked child, or ``python -m
+tests.driver.test_concurrency_worker JOB`` printing the result as JSON)
+takes ``{'url', 'serial', 'lock_path', 'threads', 'work': [[host, volume
+id, provider_location], ...]}``, builds the real driver against the
+simulator served over HTTP (a real pywbem connection, no in-process
+shortcut), attaches every volume of ``work`` to its host from ``threads``
+threads and returns ``{'luns': {volume id: LUN}, 'errors': [...]}``.
+No tests here.
 """
 
 import concurrent.futures
 import json
 import sys
+import time
 import urllib.parse
 import uuid
 import warnings
@@ -22,7 +24,6 @@ def build_driver(url, serial, lock_path):
     from oslo_utils import importutils
 
     from tests import fixtures
-    from tests.driver import test_attach_support as support
     fixtures._prepare_conf()
     from cinder.volume import configuration
     from cinder.volume import driver as cinder_driver
@@ -45,7 +46,7 @@ def build_driver(url, serial, lock_path):
     for name, value in values.items():
         cfg.CONF.set_override(name, value, group=section)
     driver = importutils.import_object(
-        support.DRIVER_WITH_ATTACH, configuration=conf,
+        fixtures.DRIVER_CLASS, configuration=conf,
         host='cinder-volume@%s' % section, cluster_name=None,
         active_backend_id=None, is_vol_db_empty=False)
     driver.lock_path = lock_path
@@ -64,11 +65,12 @@ def volume_object(volume_id, provider_location):
                           status='in-use', display_name='worker volume')
 
 
-def main(argv):
+def run_job(job):
     warnings.filterwarnings('ignore')
-    job = json.loads(argv[1])
+    started = time.monotonic()
     from tests.driver import test_attach_support as support
     driver = build_driver(job['url'], job['serial'], job['lock_path'])
+    ready = time.monotonic()
 
     def attach(item):
         host, volume_id, location = item
@@ -85,7 +87,13 @@ def main(argv):
                 luns[volume_id] = lun
             except Exception as exc:
                 errors.append('%s: %s' % (type(exc).__name__, exc))
-    print(json.dumps({'luns': luns, 'errors': errors}))
+    return {'luns': luns, 'errors': errors,
+            'setup_s': round(ready - started, 2),
+            'attach_s': round(time.monotonic() - ready, 2)}
+
+
+def main(argv):
+    print(json.dumps(run_job(json.loads(argv[1]))))
     return 0
 
 

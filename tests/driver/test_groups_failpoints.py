@@ -14,9 +14,9 @@ from tests.driver import test_replication_support as support
 from vmax_flows import failpoints
 from vmax_flows import registry
 
-# Registered operations swept here and in test_replication_failpoints.py
-# (the generic sweep in test_idempotency.py skips them: they need groups
-# or two arrays), each with the test that sweeps it.
+# Registered group and SRDF operations swept here and in
+# test_replication_failpoints.py (they need groups or two arrays), each
+# with the test that sweeps it; tests/harness/ sweeps every operation.
 SWEPT_THERE = {
     'create_group': 'GroupFailpointsTest.test_create_group',
     'delete_group': 'GroupFailpointsTest.test_delete_group',

@@ -37,14 +37,7 @@ DRIVER = iscsi.VMAXISCSIDriver
 # Interface methods that may still resolve to a NotImplementedError body,
 # and why.  Each entry must stay true: once a method is implemented, the
 # stale-entry test fails until the entry is removed here.
-MAY_BE_UNIMPLEMENTED = {
-    'initialize_connection': 'attach lands with the masking issue',
-    'terminate_connection': 'detach lands with the masking issue',
-    'update_migrated_volume': 'the manager catches NotImplementedError '
-                              'and keeps the new volume\'s name_id and '
-                              'provider_location, which is right for '
-                              'host-assisted migration',
-}
+MAY_BE_UNIMPLEMENTED = {}
 
 # Not in VolumeDriverCore but called by Cinder, with a Cinder default that
 # is a placeholder or generic behaviour wrong for this array: our own
@@ -66,6 +59,10 @@ OPTIONAL_INTERFACES = (
 )
 # Optional interfaces the driver implements today; update with features.
 EXPECTED_OPTIONAL = {
+    # Manage / unmanage and listing of manageable volumes
+    # (vmax_driver.manage).
+    volume_manageable_driver.VolumeManagementDriver,
+    volume_manageable_driver.VolumeListManageableDriver,
     # Groups with consistent snapshots (vmax_driver.groups); other group
     # types raise NotImplementedError so that Cinder's generic code runs.
     volume_group_driver.VolumeGroupDriver,

@@ -7,6 +7,7 @@ the absence of an exception.
 import json
 import logging
 
+from cinder import exception
 import fixtures as fixtures_lib
 import testtools
 
@@ -146,13 +147,14 @@ class Vmax3LifecycleTest(testtools.TestCase):
                          (stats['vendor_name'], stats['storage_protocol'],
                           stats['driver_version']))
 
-    def test_attach_not_implemented_and_exports_are_no_ops(self):
+    def test_exports_change_nothing_and_attach_needs_a_host(self):
+        # Attach and detach themselves: tests/driver/test_attach*.py.
         volume = self.backend.create_volume(size=1)
         before = self.backend.sim.snapshot()
         self.assertIsNone(self.driver.create_export(None, volume, {}))
         self.assertIsNone(self.driver.ensure_export(None, volume))
         self.assertIsNone(self.driver.remove_export(None, volume))
-        self.assertRaises(NotImplementedError,
+        self.assertRaises(exception.InvalidInput,
                           self.driver.initialize_connection, volume,
                           {'initiator': 'iqn.x'})
         self.assertFalse(self.backend.sim.diff(before))

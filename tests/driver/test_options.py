@@ -12,6 +12,7 @@ EXPECTED_NAMES = [
     'vmax_smis_password', 'vmax_request_timeout',
     'vmax_array', 'vmax_pool', 'vmax_service_level', 'vmax_workload',
     'vmax_fast_policy', 'vmax_port_groups',
+    'vmax_multi_pool_support',
     'vmax_job_interval', 'vmax_job_retries',
     'vmax_state_path', 'vmax_flow_persistence_connection',
     'cinder_emc_config_file',

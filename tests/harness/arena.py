@@ -75,14 +75,18 @@ class Arena(object):
 
     :param test: the TestCase whose fixtures hold the backend.
     :param profile: simulator profile; ``options`` cinder.conf overrides.
+    :param make_backend: ``make_backend(profile, options, sim)`` returns
+        the backend fixture, not set up (default: a SimulatedBackend).
     """
 
-    def __init__(self, test, profile, options=None):
+    def __init__(self, test, profile, options=None, make_backend=None):
         self.profile = profile
         sim = fixtures.simulator(profile)
         self.board = Switchboard(sim)
-        self.backend = test.useFixture(fixtures.SimulatedBackend(
-            profile, options=options, setup=False, sim=sim))
+        make_backend = make_backend or (
+            lambda profile, options, sim: fixtures.SimulatedBackend(
+                profile, options=options, setup=False, sim=sim))
+        self.backend = test.useFixture(make_backend(profile, options, sim))
         driver = self.backend.driver
         driver.connection_factory = self.board.connection_factory
         driver.wait_sleep = self.board.sleep

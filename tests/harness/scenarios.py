@@ -1,126 +1,31 @@
-"""A scenario per registered operation: how to prepare the array, what
-driver call to make, and what "done" looks like.
+"""A scenario per registered operation (see
+:mod:`tests.harness.scenario_base` for what a scenario is).
 
 Every operation in ``vmax_flows.registry.operations()`` must have at
-least one entry in :data:`SCENARIOS` (the harness fails, naming the
-operation, when one is missing).  A scenario
-
-* ``prepare(backend)`` builds what the call needs, through the real
-  driver (a source volume for a clone, a snapshot for delete_snapshot...)
-  and returns a context dict;
-* ``act(backend, context)`` makes the one driver call under test --
-  always with the same Cinder ids, so a retry is a real Cinder retry;
-* ``check_done(test, backend, context, result)`` asserts the operation's
-  effect on the array (the harness also compares the whole array state
-  with the state a clean run leaves);
-* ``undo(backend, context)`` (or None) removes what the call made, the
-  way Cinder would: deleting the volume or snapshot.  The harness uses
-  it to prove that a labelled leftover of a failed call (a job that
-  finished after the driver gave up) is removed by the next delete.
-
-Scenarios work on a :class:`tests.fixtures.SimulatedBackend`.
+least one entry in :data:`SCENARIOS`; the harness fails, naming the
+operation, when one is missing.  This module has the volume, snapshot
+and clone scenarios and assembles the others' (groups, replication,
+manage / retype / migrate).
 """
 
-from vmax_flows.flows import common
-from vmax_flows import naming
-
-VMAX3 = common.VMAX3
-VMAX2 = common.VMAX2
-FAMILIES = (VMAX3, VMAX2)
-GIB = 1024 ** 3
-
-# Cinder ids the scenarios use (fixed, so retries and labels repeat).
-SOURCE_ID = '5e5e5e5e-0000-4000-8000-000000000001'
-OTHER_ID = '5e5e5e5e-0000-4000-8000-000000000002'
-SNAPSHOT_ID = '5e5e5e5e-0000-4000-8000-000000000003'
-NEW_VOLUME_ID = '5e5e5e5e-0000-4000-8000-000000000004'
-NEW_SNAPSHOT_ID = '5e5e5e5e-0000-4000-8000-000000000005'
-
-# Background copies (VMAX2 clones) of the preparation finish first.
-COPY_SETTLE_SECONDS = 600
-
-
-class Scenario(object):
-    """Base class; see the module docstring."""
-
-    operation = None
-    variant = 'default'
-    families = FAMILIES
-    description = ''
-
-    def prepare(self, backend):
-        return {}
-
-    def act(self, backend, context):
-        raise NotImplementedError
-
-    def check_done(self, test, backend, context, result):
-        raise NotImplementedError
-
-    undo = None
-
-    @property
-    def name(self):
-        return '%s[%s]' % (self.operation, self.variant)
-
-    def __repr__(self):
-        return '<Scenario %s>' % self.name
-
-
-# -- helpers -----------------------------------------------------------------
-
-def labelled(backend, id_or_object):
-    """Devices labelled for a Cinder object or id."""
-    if isinstance(id_or_object, str):
-        id_or_object = naming.label(id_or_object)
-    return backend.devices_labelled(id_or_object)
-
-
-def only_device(test, backend, id_or_object):
-    devices = labelled(backend, id_or_object)
-    test.assertEqual(1, len(devices), 'devices labelled for %s: %s' % (
-        getattr(id_or_object, 'id', id_or_object),
-        [d.device_id for d in devices]))
-    return devices[0]
-
-
-def located_device(test, backend, result, id_or_object):
-    """The one labelled device, which the model update must point at."""
-    device = only_device(test, backend, id_or_object)
-    location = naming.decode_provider_location(
-        (result or {}).get('provider_location'))
-    test.assertIsNotNone(location, 'no provider_location in %r' % result)
-    test.assertEqual(device.device_id, location['device_id'])
-    test.assertEqual(backend.serial, location['array'])
-    return device
-
-
-def default_group(backend):
-    return backend.driver.default_placement.get('storage_group')
-
-
-def assert_in_default_group(test, backend, device):
-    group = default_group(backend)
-    if group:
-        test.assertIn(group, backend.array.groups_of_device(
-            device.device_id))
-
-
-def pairs_of(backend, device_id):
-    return [(r.source_device, r.target_device) for r in
-            backend.sim.estate.relationships_of(backend.serial, device_id)]
-
-
-def source_and_snapshot(backend):
-    source = backend.create_volume(size=1, volume_id=SOURCE_ID)
-    snapshot = backend.create_snapshot(source, snapshot_id=SNAPSHOT_ID)
-    backend.sim.advance(COPY_SETTLE_SECONDS)
-    return {'source': source, 'snapshot': snapshot}
-
-
-def delete_new_volume(backend, context):
-    backend.driver.delete_volume(backend.volume(size=context['size'],
-                                                volume_id=NEW_VOLUME_ID))
+from tests.harness.scenario_base import assert_in_default_group
+from tests.harness.scenario_base import delete_new_volume
+from tests.harness.scenario_base import FAMILIES  # noqa: F401
+from tests.harness.scenario_base import GIB
+from tests.harness.scenario_base import labelled
+from tests.harness.scenario_base import located_device
+from tests.harness.scenario_base import NEW_SNAPSHOT_ID
+from tests.harness.scenario_base import NEW_VOLUME_ID
+from tests.harness.scenario_base import only_device
+from tests.harness.scenario_base import OTHER_ID
+from tests.harness.scenario_base import pairs_of
+from tests.harness.scenario_base import PROFILES  # noqa: F401
+from tests.harness.scenario_base import Scenario
+from tests.harness.scenario_base import SNAPSHOT_ID  # noqa: F401
+from tests.harness.scenario_base import source_and_snapshot
+from tests.harness.scenario_base import SOURCE_ID
+from tests.harness.scenario_base import VMAX2  # noqa: F401
+from tests.harness.scenario_base import VMAX3  # noqa: F401
 
 
 # -- volumes -----------------------------------------------------------------
@@ -303,6 +208,15 @@ def for_operation(name):
                        'tests/harness/scenarios.py: add one' % name)
 
 
-# Manage, retype and migration scenarios live in their own module, which
-# registers them here (imported last: it builds on the helpers above).
+# Group and replication scenarios live in modules of their own; manage,
+# retype and migration ones too, and that module registers them here
+# itself (imported last: it builds on the helpers above).
+from tests.harness import scenarios_groups  # noqa: E402
 from tests.harness import scenarios_manage  # noqa: E402,F401,H306
+from tests.harness import scenarios_srdf  # noqa: E402
+
+register(*scenarios_groups.SCENARIOS)
+register(*scenarios_srdf.SCENARIOS)
+
+# Attach, detach and export scenarios register themselves too.
+from tests.harness import scenarios_attach  # noqa: E402,F401,H306

@@ -414,9 +414,17 @@ class EndGroupReplica(base.ArrayTask):
         source, target = source_group['name'], target_group['name']
         if cg_array.group_replica(self.client, source, target) is None:
             return {'ended': False}
-        ended = cg_array.modify_group_replica(
-            self.client, source, target, finish_operation(self.client),
-            force=True)
+        try:
+            ended = cg_array.modify_group_replica(
+                self.client, source, target, finish_operation(self.client),
+                force=True)
+        except exceptions.VmaxError as exc:
+            # The answer (or the job's) was lost: the array may have
+            # ended the replica; it is final, so say it was done.
+            if not base.confirmed(exc, lambda: cg_array.group_replica(
+                    self.client, source, target) is None):
+                raise
+            ended = True
         if not ended:
             return {'ended': False}
         return {'ended': True,

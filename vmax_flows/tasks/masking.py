@@ -181,6 +181,7 @@ class EnsureInitiatorGroup(MaskingTask):
         progress = self._result(masking['initiator_group'])
         progress['stage'] = 'register'
         progress['unregistered'] = unregistered
+        progress['initiators'] = list(initiators)
         try:
             for initiator in unregistered:
                 if self.masking.create_hardware_id(initiator):
@@ -258,7 +259,10 @@ class EnsureInitiatorGroup(MaskingTask):
         if progress['stage'] != 'create':
             return False
         use = self.masking.initiator_group_use(progress['name'])
-        return bool(use) and not use['views']
+        ours = {smis_masking.normalise_initiator(i)
+                for i in progress.get('initiators') or ()}
+        return bool(use) and not use['views'] and \
+            set(use['initiators']) <= ours
 
 
 class EnsureHostStorageGroup(MaskingTask):

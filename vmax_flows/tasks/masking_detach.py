@@ -53,7 +53,8 @@ class PlanDetach(attach_tasks.MaskingTask):
         target = next((c for c in masking['candidates'] if c in names),
                       None)
         plan = {'storage_group': target, 'groups': groups, 'last': False,
-                'skip': False, 'views': [], 'view_groups': {}}
+                'skip': False, 'views': [], 'view_groups': {},
+                'initiator_groups': []}
         if target is None:
             LOG.info('%s: device %s is in none of %s; already detached',
                      self.name, device_id, ', '.join(masking['candidates']))
@@ -77,6 +78,13 @@ class PlanDetach(attach_tasks.MaskingTask):
             return plan
         for view in use['views']:
             plan['view_groups'][view] = self.masking.view_groups(view)
+        # The host's initiator group: the views' (when this driver named
+        # it), or -- a view already gone -- the one named for the host.
+        groups = [g.get('initiator_group') for g in
+                  plan['view_groups'].values() if g] or \
+            masking.get('initiator_groups') or []
+        plan['initiator_groups'] = sorted(
+            g for g in set(groups) if hostnames.is_host_initiator_group(g))
         return plan
 
 
@@ -159,11 +167,8 @@ class DeleteHostInitiatorGroup(attach_tasks.MaskingTask):
     def _group(self, detach_plan):
         if _nothing(detach_plan) or not detach_plan['last']:
             return None
-        for groups in detach_plan['view_groups'].values():
-            group = (groups or {}).get('initiator_group')
-            if group and hostnames.is_host_initiator_group(group):
-                return group
-        return None
+        groups = detach_plan.get('initiator_groups') or []
+        return groups[0] if groups else None
 
     def execute(self, detach_plan):
         group = self._group(detach_plan)

@@ -266,12 +266,28 @@ def _rdf_group_between(source, target, label=None):
 
 class RemakeSrdfPair(_PairTask):
     """Pair the devices again as ``broken_pair`` was (same direction),
-    after both were resized.  Revert breaks the pair again."""
+    after both were resized.  When nothing was broken because the pair
+    was already gone (a retry after a detach that finished on the array
+    after the driver gave up), pair ``device`` (R1, this array) with
+    ``remote_device`` (R2) -- a replicated volume must not come out of an
+    extend unprotected.  Revert breaks the pair again."""
 
     def __init__(self, client, remote_client, name, provides='srdf_pair'):
         super().__init__(client, remote_client, name, provides=provides)
 
-    def execute(self, broken_pair, rdf_group):
+    def _wanted(self, broken_pair, device, remote_device):
+        if broken_pair is not None:
+            return broken_pair
+        if device is None or remote_device is None:
+            return None
+        return {'source': srdf_array.end(self.client.system_name,
+                                         device['device_id']),
+                'target': srdf_array.end(self.remote_client.system_name,
+                                         remote_device['device_id'])}
+
+    def execute(self, broken_pair, rdf_group, device=None,
+                remote_device=None):
+        broken_pair = self._wanted(broken_pair, device, remote_device)
         if broken_pair is None:
             return None
         source = self._client_of_source(broken_pair)
@@ -293,7 +309,8 @@ class RemakeSrdfPair(_PairTask):
         return dict(pair, created=True)
 
     def revert(self, broken_pair, rdf_group, result, flow_failures,
-               **kwargs):
+               device=None, remote_device=None, **kwargs):
+        broken_pair = self._wanted(broken_pair, device, remote_device)
         if broken_pair is None:
             return None
         source = self._client_of_source(broken_pair)
@@ -397,8 +414,19 @@ class SwitchSrdfPair(base.ArrayTask):
             LOG.info('%s: %s is already %s', self.name, _describe(pair),
                      'failed over' if wanted else 'not failed over')
             return {'switched': False}
-        srdf_array.modify_pair(self.client, pair, self.operation)
+        try:
+            srdf_array.modify_pair(self.client, pair, self.operation)
+        except exceptions.VmaxError as exc:
+            # The answer (or the job's) was lost: the pair may have
+            # switched, and then the failover is done.
+            if not base.confirmed(exc, lambda: self._switched(pair, wanted)):
+                raise
         return {'switched': True,
                 'irreversible': '%s %s' % (
                     'failed over' if wanted else 'failed back',
                     _describe(pair))}
+
+    def _switched(self, pair, wanted):
+        state = srdf_array.pair_state(self.client, pair)
+        return state is not None and wanted == (
+            state['sync_state'] == srdf_array.SYNC_STATE_FAILED_OVER)
