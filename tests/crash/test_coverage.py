@@ -23,7 +23,13 @@ NOT_YET_CRASH_TESTED = {
     'delete_group_snapshot', 'delete_replicated_volume',
     'extend_replicated_volume', 'failback_volume', 'failover_volume',
     'manage_existing', 'migrate_volume', 'retype', 'unmanage',
-    'update_group'}
+    'update_group',
+    # Attach, detach and exports (vmax_driver.attach): persisted and
+    # recovered like the core operations, not crash-tested yet.
+    'initialize_connection', 'terminate_connection',
+    'initialize_connection_snapshot', 'terminate_connection_snapshot',
+    'create_export', 'ensure_export', 'remove_export', 'check_for_export',
+    'create_export_snapshot', 'remove_export_snapshot'}
 
 
 class CoverageTest(testtools.TestCase):

@@ -7,19 +7,19 @@ task that made it -- and then runs the cases of one part:
 
 ``tasks``
     each task of the flow fails as it starts (its ``execute`` raises an
-    injected failure: the one thing the harness patches), and each
-    top-level step is followed by a failing step
-    (:func:`vmax_flows.failpoints.with_failure_after`);
+    injected failure: the one thing the harness patches), and the last
+    top-level step (each step with the full matrix) is followed by a
+    failing step (:func:`vmax_flows.failpoints.with_failure_after`);
 ``array`` / ``transport``
     for the SMI-S calls of the clean run, every fault kind that can act
     on the call -- CIM error, return code, job exception / stuck / late
     (``array``); dropped connection and hang, each with the call executed
     or not (``transport``) -- injected with
     ``sim.faults.add(kind, at_call=n)``.  By default the calls are the
-    first and last of each call site and reads skip the faults that are
-    equivalent for them (:meth:`ScenarioRun.selected_calls`,
-    :data:`READ_EQUIVALENTS`); ``VMAX_HARNESS_FULL=1`` runs every call x
-    every kind.
+    first and last of each call site, and faults that reach the driver
+    exactly as another kind does are left out (:meth:`ScenarioRun.
+    selected_calls`, :data:`READ_EQUIVALENTS`, :data:`METHOD_EQUIVALENTS`);
+    ``VMAX_HARNESS_FULL=1`` runs every call x every kind.
 
 Every case must end in one of the documented end states:
 
@@ -90,12 +90,14 @@ EXPECTED_ERROR = exception.VolumeBackendAPIException
 # VMAX_HARNESS_FULL=1; by default at the first and last call of each call
 # site (see ScenarioRun.selected_calls).
 FULL_MATRIX = os.environ.get('VMAX_HARNESS_FULL') == '1'
-# For a call that only reads, whether the provider ran it before the
-# connection was lost changes nothing, and a lost connection and a read
-# timeout reach the driver as the same error: by default such a call gets
-# cim_error, drop_connection and hang_executed only (every kind with the
-# full matrix).
+# A lost connection and a read timeout reach the driver as the same error
+# (ProviderUnreachable), and for a call that only reads, whether the
+# provider ran it first changes nothing.  So by default a read gets
+# cim_error, drop_connection and hang_executed, and a method call loses
+# only hang without execution (the same as drop_connection for it);
+# every kind with the full matrix.
 READ_EQUIVALENTS = ('drop_connection_executed', 'hang')
+METHOD_EQUIVALENTS = ('hang',)
 # Parts of a scenario's cases, run by separate tests (so that stestr can
 # spread one scenario over its workers).
 ALL_PARTS = 'all'
@@ -475,9 +477,7 @@ class ScenarioRun(object):
         with one operation on one class (a call *site*: the polls of a
         job, a loop over group members), the first and the last -- the
         fault before anything of that kind was done and after all the
-        others were, where a partial loop must be undone.  (With the
-        equivalent read faults left out, see READ_EQUIVALENTS, the
-        default run has about two thirds of the full matrix's cases.)"""
+        others were, where a partial loop must be undone."""
         if FULL_MATRIX:
             return list(self.calls)
         sites = collections.OrderedDict()
@@ -499,7 +499,11 @@ class ScenarioRun(object):
             for task in self.tasks:
                 found.append(Case('task', 'fail at start of %s' % task.name,
                                   decorator=fail_at_start(task.name)))
-            for step in self.steps:
+            # Failing after a step is failing at the start of the next
+            # one, minus that one's revert (which must do nothing for a
+            # change it never attempted -- the start cases check that):
+            # by default only "after the last step" is a case of its own.
+            for step in self.steps if FULL_MATRIX else self.steps[-1:]:
                 found.append(Case('task', 'fail after %s' % step,
                                   decorator=fail_after(step)))
         kinds = [fault for fault in FAULT_KINDS
@@ -509,8 +513,9 @@ class ScenarioRun(object):
             kinds = []
         for call in self.selected_calls():
             for fault in kinds:
-                if not FULL_MATRIX and not call.is_method and \
-                        fault.label in READ_EQUIVALENTS:
+                if not FULL_MATRIX and fault.label in (
+                        METHOD_EQUIVALENTS if call.is_method
+                        else READ_EQUIVALENTS):
                     continue
                 if fault.applies(call) and not (
                         fault.label == 'job_late_settled' and
