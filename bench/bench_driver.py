@@ -59,6 +59,8 @@ LEGACY = {
 }
 TARGETS = {
     'create_volume': 7, 'create_volume (new default group)': 7,
+    # QoS: at most one round trip more (the limits of a new group).
+    'create_volume [qos] (new group)': 8, 'create_volume [qos]': 7,
     'delete_volume': 7, 'create_snapshot': 7, 'create_cloned_volume': 14,
     'create_cloned_volume (larger)': 14,
     'create_volume_from_snapshot': 14, 'extend_volume': 4,
@@ -92,13 +94,19 @@ class Sequence(object):
         self.driver = backend.driver
         self.copies_finish = backend.sim.advance
         self.connector = connector(run)
+        self.qos_connector = connector(run + 1000)
 
     def steps(self):
         b, d = self.backend, self.driver
         state = {}
 
-        def create(key, size=1):
-            volume = b.volume(size=size, volume_id=str(uuid.uuid4()))
+        # A type with back-end QoS specs: its volumes go to groups named
+        # for their limits, created with them (one ModifyInstance more).
+        qos_type = b.volume_type(qos={'maxIOPS': '4000', 'maxMBPS': '250'})
+
+        def create(key, size=1, volume_type=None):
+            volume = b.volume(size=size, volume_id=str(uuid.uuid4()),
+                              volume_type=volume_type)
             volume.update(d.create_volume(volume))
             state[key] = volume
 
@@ -126,6 +134,10 @@ class Sequence(object):
         steps = [
             ('create_volume (new default group)', lambda: create('a')),
             ('create_volume', lambda: create('b')),
+            ('create_volume [qos] (new group)',
+             lambda: create('qa', volume_type=qos_type)),
+            ('create_volume [qos]',
+             lambda: create('qb', volume_type=qos_type)),
             ('extend_volume', extend),
             ('create_snapshot', snapshot),
             ('create_cloned_volume', lambda: clone('clone', 2)),
@@ -145,6 +157,13 @@ class Sequence(object):
                 ('terminate_connection',
                  lambda: d.terminate_connection(state['b'],
                                                 self.connector)),
+                # A host of its own, so that this is its first attach.
+                ('initialize_connection [qos] (first)',
+                 lambda: d.initialize_connection(state['qa'],
+                                                 self.qos_connector)),
+                ('initialize_connection [qos] (second)',
+                 lambda: d.initialize_connection(state['qb'],
+                                                 self.qos_connector)),
             ]
         return steps
 

@@ -32,7 +32,10 @@ backend section, ``setup=False`` skips do_setup, ``sim=`` reuses a
 simulator (two backends on one array = two services).
 """
 
+import atexit
 import copy
+import shutil
+import tempfile
 import uuid
 import warnings
 
@@ -90,6 +93,12 @@ def _prepare_conf():
         # "No files": never pick up a real /etc/cinder/cinder.conf.
         cfg.CONF([], project='vmax-tests', default_config_files=[],
                  default_config_dirs=[])
+        # A driver without an explicit vmax_state_path keeps its flow
+        # state under Cinder's state_path: a scratch directory of this
+        # test process, never the machine's /var/lib/cinder.
+        scratch = tempfile.mkdtemp(prefix='vmax-tests-state-')
+        atexit.register(shutil.rmtree, scratch, True)
+        cfg.CONF.set_default('state_path', scratch)
 
 
 def backend_options(sim, profile, **overrides):
@@ -194,11 +203,21 @@ class SimulatedBackend(fixtures.Fixture):
 
     # -- Cinder objects -------------------------------------------------------
 
-    def volume_type(self, extra_specs=None, name=None):
+    def volume_type(self, extra_specs=None, name=None, qos=None,
+                    consumer='back-end'):
+        """A volume type; ``qos``: the specs of its QoS spec."""
         from cinder import objects
+        if qos is None:
+            return objects.VolumeType(id=str(uuid.uuid4()),
+                                      name=name or 'vmax-type',
+                                      extra_specs=dict(extra_specs or {}))
+        specs = objects.QualityOfServiceSpecs(
+            id=str(uuid.uuid4()), name='qos-%s' % uuid.uuid4().hex[:6],
+            consumer=consumer, specs=dict(qos))
         return objects.VolumeType(id=str(uuid.uuid4()),
                                   name=name or 'vmax-type',
-                                  extra_specs=dict(extra_specs or {}))
+                                  extra_specs=dict(extra_specs or {}),
+                                  qos_specs_id=specs.id, qos_specs=specs)
 
     def volume(self, size=1, extra_specs=None, volume_id=None,
                name_id=None, provider_location=None, volume_type=None):

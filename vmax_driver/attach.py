@@ -104,7 +104,10 @@ class AttachMixin(object):
                 operation, flow, request,
                 results=(module.RESULT,) if module.RESULT else (),
                 count_calls=self.client.session.total_calls, log=LOG,
-                persistence=self.flow_store)
+                persistence=self.flow_store,
+                # The recovery rebuilds it on this array (iscsi's
+                # _rebuild_flow), whichever is active then.
+                meta={'arrays': [self.client.info.serial]})
         except exceptions.FlowFailed as exc:
             raise _cinder_error(exc)
         finally:

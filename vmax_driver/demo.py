@@ -5,42 +5,52 @@ cinder.conf backend section, builds Cinder's ``Configuration`` for it,
 loads ``vmax_driver.iscsi.VMAXISCSIDriver`` with
 ``importutils.import_object`` and the manager's keyword arguments, starts
 it (do_setup, check_for_setup_error, capabilities) and calls it with real
-Cinder volume and snapshot objects.  The driver reaches the array through
-its own pywbem connection over HTTP, to an embedded simulator on a free
-local port (or to ``--url``, an already served ``vmax-sim serve``).
+Cinder objects.  The driver reaches the array through its own pywbem
+connection over HTTP, to an embedded simulator on a free local port (or
+to ``--url``, an already served ``vmax-sim serve``).
 
-Half way it injects a fault into a clone and shows that the flow's revert
-left the array exactly as before (the simulator's state diff is empty).
-The summary lists each operation with its SMI-S round trips (counted by
-the simulator; with ``--url`` by the driver's client), time and result.
-
-Steps are entries of :data:`STEPS`; a later feature adds a method to
-:class:`Demo` and a line there.
+The embedded simulator serves the ``srdf-pair`` profile by default: two
+arrays joined by SRDF, so the run covers create, snapshot, clone,
+extend, attach / detach, retype, a consistent group snapshot, and the
+failover of a replicated volume and back (:mod:`vmax_driver.demo_steps`).
+Half way it injects a fault into a clone and shows that the flow's
+revert left the array exactly as before (the simulator's state diff is
+empty).  The summary lists each operation with its SMI-S round trips
+(counted by the simulator; with ``--url`` by the driver's client), wall
+time and result; the exit status is 0 only when every step did what it
+should.
 """
 
 import argparse
 import dataclasses
 import logging
 import os
+import secrets
+import shutil
 import sys
 import tempfile
 import time
-import uuid
 import warnings
 
-SECTION = 'vmax_demo'
-DRIVER_CLASS = 'vmax_driver.iscsi.VMAXISCSIDriver'
-DEFAULT_PROFILE = 'vmax3-allflash'
-NAMESPACE = 'root/emc'
-# Service level / workload the demo asks for when the array offers them.
-PREFERRED_SETTINGS = (('Diamond', 'OLTP'), ('Gold', 'OLTP'))
-# The method the injected fault hits: the dissolve that finishes a SnapVX
-# clone (detach on VMAX2), i.e. after the target exists and is linked.
-FAULT_METHOD = 'ModifyReplicaSynchronization'
+from vmax_driver import demo_discovery
+from vmax_driver import demo_steps
 
-
-class DemoError(Exception):
-    """A problem worth one line, not a traceback."""
+# Two arrays joined by SRDF: the whole lifecycle, failover included.
+DEFAULT_PROFILE = 'srdf-pair'
+SECTION = demo_discovery.SECTION
+DRIVER_CLASS = demo_discovery.DRIVER_CLASS
+FAULT_METHOD = demo_steps.FAULT_METHOD
+STEPS = demo_steps.STEPS
+ArrayChoice = demo_discovery.ArrayChoice
+DemoError = demo_discovery.DemoError
+discover_array = demo_discovery.discover_array
+backend_section = demo_discovery.backend_section
+CHAP_USER = 'vmax-demo'
+# cinder.conf options shown with their value masked.
+SECRET_OPTIONS = ('vmax_smis_password', 'chap_password')
+MASK = '***'
+# Characters of a step's result in the summary (lines under 120).
+RESULT_WIDTH = 64
 
 
 @dataclasses.dataclass
@@ -52,98 +62,7 @@ class StepResult:
     ok: bool
 
 
-@dataclasses.dataclass
-class ArrayChoice:
-    serial: str
-    pool: str
-    service_level: str = None
-    workload: str = None
-
-
-def _split_id(text):
-    """Tokens of a VMAX InstanceID / Name (``-+-`` or ``+`` separated)."""
-    return text.split('-+-') if '-+-' in text else text.split('+')
-
-
-def discover_array(url, creds, ca_certs=None, no_verification=False):
-    """Serial, pool and a service level of the first array behind ``url``.
-
-    Reads only what a CIM client may rely on (doc/source/cim-surface.rst):
-    Symm_StorageSystem names, then SRPs (VMAX3) or thin pools (VMAX2) and
-    the SRP's service-level settings.
-    """
-    import pywbem
-    conn = pywbem.WBEMConnection(url, creds, default_namespace=NAMESPACE,
-                                 no_verification=no_verification,
-                                 ca_certs=ca_certs, timeout=30)
-    try:
-        systems = conn.EnumerateInstanceNames('Symm_StorageSystem')
-        if not systems:
-            raise DemoError('no Symm_StorageSystem at %s' % url)
-        serial = sorted(_split_id(p.keybindings['Name'])[-1]
-                        for p in systems)[0]
-        pools = [_split_id(p.keybindings['InstanceID'])
-                 for p in conn.EnumerateInstanceNames('Symm_SRPStoragePool')]
-        pools = [t[-1] for t in pools if t[1] == serial]
-        if not pools:
-            thin = [_split_id(p.keybindings['InstanceID']) for p in
-                    conn.EnumerateInstanceNames(
-                        'Symm_VirtualProvisioningPool')]
-            thin = sorted(t[-1] for t in thin if t[1] == serial)
-            if not thin:
-                raise DemoError('array %s has no SRP and no thin pool'
-                                % serial)
-            return ArrayChoice(serial, thin[0])
-        choice = ArrayChoice(serial, sorted(pools)[0])
-        offered = set()
-        for path in conn.EnumerateInstanceNames('Symm_StoragePoolSetting'):
-            tokens = _split_id(path.keybindings['InstanceID'])
-            if tokens[1] == serial and tokens[-1] == choice.pool and \
-                    tokens[2].startswith('S') and ':' in tokens[2]:
-                offered.add(tuple(tokens[2][1:].split(':', 1)))
-        for level, workload in PREFERRED_SETTINGS:
-            if (level, workload) in offered:
-                choice.service_level, choice.workload = level, workload
-                break
-        return choice
-    finally:
-        conn.close()
-
-
-def backend_section(url, choice, user=None, password=None,
-                    ca_certs=None, no_verification=False):
-    """cinder.conf text with the demo's backend section."""
-    scheme, _, hostport = url.partition('://')
-    host, _, port = hostport.rstrip('/').rpartition(':')
-    lines = ['[DEFAULT]',
-             'enabled_backends = %s' % SECTION,
-             '',
-             '[%s]' % SECTION,
-             'volume_driver = %s' % DRIVER_CLASS,
-             'volume_backend_name = %s' % SECTION,
-             'vmax_smis_address = %s' % host,
-             'vmax_smis_port = %s' % port,
-             'driver_use_ssl = %s' % (scheme == 'https'),
-             'vmax_array = %s' % choice.serial,
-             'vmax_pool = %s' % choice.pool]
-    if user:
-        lines += ['vmax_smis_user = %s' % user,
-                  'vmax_smis_password = %s' % password]
-    if scheme == 'https':
-        if no_verification:
-            lines.append('driver_ssl_cert_verify = false')
-        elif ca_certs:
-            lines.append('driver_ssl_cert_path = %s' % ca_certs)
-    if choice.service_level:
-        lines += ['vmax_service_level = %s' % choice.service_level,
-                  'vmax_workload = %s' % (choice.workload or 'NONE')]
-    # A simulator finishes jobs and copies in well under a second: poll
-    # often, and for at most about a minute.
-    lines += ['vmax_job_interval = 0.1', 'vmax_job_retries = 600', '']
-    return '\n'.join(lines)
-
-
-class Demo(object):
+class Demo(demo_steps.LifecycleSteps):
     """Runs :data:`STEPS` against one driver instance and reports them."""
 
     def __init__(self, args, out=None):
@@ -154,6 +73,8 @@ class Demo(object):
         self.driver = None
         self.context = None
         self.objects = {}
+        self.types = {}
+        self.replicating = False
         self.results = []
         self.baseline = None
         self._workdir = tempfile.mkdtemp(prefix='vmax-demo-')
@@ -187,6 +108,7 @@ class Demo(object):
         """
         # Cinder's eventlet and oslo deprecation notices are noise here.
         warnings.filterwarnings('ignore', category=DeprecationWarning)
+        warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')
         from cinder import context
         from cinder import objects
         from oslo_config import cfg
@@ -197,21 +119,22 @@ class Demo(object):
 
         creds = (self.args.user, self.args.password)
         choice = discover_array(url, creds, ca_certs=self.args.ca_certs,
-                                no_verification=self.args.insecure)
-        if self.args.array:
-            choice.serial = self.args.array
-        if self.args.pool:
-            choice.pool = self.args.pool
+                                no_verification=self.args.insecure,
+                                serial=self.args.array, pool=self.args.pool)
+        self.replicating = choice.replication is not None
+        # CHAP on, with a password made for this run: the connection info
+        # shows it is there, masked.
         text = backend_section(url, choice, self.args.user,
                                self.args.password, self.args.ca_certs,
-                               self.args.insecure)
+                               self.args.insecure,
+                               chap=(CHAP_USER, secrets.token_urlsafe(12)))
         path = os.path.join(self._workdir, 'cinder.conf')
         with open(path, 'w') as conf_file:
             conf_file.write(text)
-        self.say('cinder.conf (%s):' % path)
+        self.say('cinder.conf (%s, removed at the end):' % path)
         for line in text.splitlines():
-            if line and not line.startswith('vmax_smis_password'):
-                self.say('    ' + line)
+            if line and not line.startswith('['):
+                self.say('    ' + _masked(line))
         cfg.CONF(['--config-file', path], project='cinder',
                  default_config_files=[])
         conf = configuration.Configuration(manager.volume_backend_opts,
@@ -221,6 +144,11 @@ class Demo(object):
             host='%s@%s' % (cfg.CONF.host, SECTION), cluster_name=None,
             is_vol_db_empty=False, active_backend_id=None)
         self.context = context.get_admin_context()
+        self.make_types(choice)
+        # Group types live in Cinder's database; the demo has none.
+        self.driver.group_type_spec = self.group_type_spec
+        # Attach locks of this run only (cinder-volume: its lock_path).
+        self.driver.lock_path = self._workdir
         self.say('Driver: %s %s loaded by importutils.import_object'
                  % (type(self.driver).__name__, self.driver.VERSION))
         self.say()
@@ -229,49 +157,20 @@ class Demo(object):
         if self.server is not None:
             self.server.stop()
             self.server = None
-
-    # -- Cinder objects -------------------------------------------------------
-
-    def _volume(self, key, size):
-        from cinder import objects
-        volume_type = objects.VolumeType(
-            context=self.context, id=str(uuid.uuid4()), name='vmax-demo',
-            extra_specs={})
-        pool = (self.driver.default_placement or {}).get('pool_name',
-                                                         'pool')
-        volume = objects.Volume(
-            context=self.context, id=str(uuid.uuid4()), _name_id=None,
-            size=size, volume_type_id=volume_type.id,
-            volume_type=volume_type, provider_location=None,
-            status='creating', host='%s#%s' % (self.driver.host, pool),
-            display_name='demo %s' % key)
-        self.objects[key] = volume
-        return volume
-
-    def _snapshot(self, key, volume):
-        from cinder import objects
-        snapshot = objects.Snapshot(
-            context=self.context, id=str(uuid.uuid4()),
-            volume_id=volume.id, volume=volume, volume_size=volume.size,
-            volume_type_id=volume.volume_type_id, provider_location=None,
-            status='creating', display_name='demo %s' % key)
-        self.objects[key] = snapshot
-        return snapshot
-
-    @staticmethod
-    def _apply(cinder_object, model_update):
-        # What the manager does before volume.save().
-        if model_update:
-            cinder_object.update(model_update)
-        return cinder_object
+        # The cinder.conf holds the passwords.
+        shutil.rmtree(self._workdir, ignore_errors=True)
 
     # -- counting -------------------------------------------------------------
 
     def round_trips(self):
         if self.sim is not None:
             return self.sim.calls.total
-        client = getattr(self.driver, 'client', None)
-        return client.session.total_calls() if client else 0
+        # With --url: the driver's own clients (two with replication).
+        clients = [getattr(self.driver, 'client', None)]
+        state = getattr(self.driver, 'replication', None)
+        if state is not None:
+            clients = [state.primary.client, state.secondary.client]
+        return sum(c.session.total_calls() for c in clients if c)
 
     def run_step(self, number, total, name, func):
         self.out.write('[%d/%d] %s ... ' % (number, total, name))
@@ -291,112 +190,10 @@ class Demo(object):
             self.say('      ' + extra)
         return ok
 
-    # -- steps ----------------------------------------------------------------
-
-    def step_start_driver(self):
-        self.driver.do_setup(self.context)
-        self.driver.check_for_setup_error()
-        self.driver.init_capabilities()
-        self.driver.set_initialized()
-        stats = self.driver.get_volume_stats(refresh=True)
-        if self.sim is not None:
-            self.baseline = self.sim.snapshot()
-        pools = stats.get('pools') or [stats]
-        return ('ok: pool %s, %s GiB free of %s GiB' % (
-            pools[0].get('pool_name', '-'),
-            pools[0].get('free_capacity_gb'),
-            pools[0].get('total_capacity_gb')), True)
-
-    def step_create_volume(self):
-        volume = self._volume('vol-1', 1)
-        self._apply(volume, self.driver.create_volume(volume))
-        return 'ok: vol-1 (1 GiB) is device %s' % _device(volume), True
-
-    def step_create_snapshot(self):
-        snapshot = self._snapshot('snap-1', self.objects['vol-1'])
-        self._apply(snapshot, self.driver.create_snapshot(snapshot))
-        return 'ok: snap-1 of vol-1 is device %s' % _device(snapshot), True
-
-    def step_clone(self):
-        volume = self._volume('vol-2', 1)
-        self._apply(volume, self.driver.create_cloned_volume(
-            volume, self.objects['vol-1']))
-        return 'ok: vol-2 cloned from vol-1 is device %s' % _device(
-            volume), True
-
-    def step_clone_with_fault(self):
-        if self.sim is None:
-            return ('skipped: fault injection needs the embedded '
-                    'simulator (no --url)', True)
-        from cinder import exception
-        before = self.sim.snapshot()
-        rule = self.sim.faults.add('job_exception', method=FAULT_METHOD,
-                                   times=1, error_code=1,
-                                   description='demo: injected failure')
-        volume = self._volume('vol-x', 1)
-        try:
-            self.driver.create_cloned_volume(volume, self.objects['vol-1'])
-        except exception.VolumeBackendAPIException as exc:
-            failure = str(exc)
-        else:
-            return 'FAILED: the clone succeeded despite the fault', False
-        finally:
-            self.sim.faults.remove(rule)
-            self.objects.pop('vol-x', None)
-        diff = self.sim.diff(before)
-        lines = ['%s: clone failed at %s as injected; reverted' % (
-            'ok' if not diff else 'FAILED', FAULT_METHOD),
-            'cinder saw: %s' % _first_line(failure, 240),
-            'array state diff after the revert: %s' % (
-                'empty' if not diff else '')]
-        lines.extend('  ' + line for line in diff.lines())
-        return '\n'.join(lines), not diff
-
-    def step_create_from_snapshot(self):
-        volume = self._volume('vol-3', 2)
-        self._apply(volume, self.driver.create_volume_from_snapshot(
-            volume, self.objects['snap-1']))
-        return 'ok: vol-3 (2 GiB) from snap-1 is device %s' % _device(
-            volume), True
-
-    def step_extend(self):
-        volume = self.objects['vol-1']
-        self.driver.extend_volume(volume, 3)
-        volume.size = 3
-        return 'ok: vol-1 is now 3 GiB', True
-
-    def step_delete_all(self):
-        deleted = []
-        for key in ('vol-3', 'vol-2', 'snap-1', 'vol-1'):
-            cinder_object = self.objects.pop(key, None)
-            if cinder_object is None:
-                continue
-            if key.startswith('snap'):
-                self.driver.delete_snapshot(cinder_object)
-            else:
-                self.driver.delete_volume(cinder_object)
-            deleted.append(key)
-        return 'ok: deleted %s' % ', '.join(deleted), True
-
-    def step_check_array(self):
-        """Nothing the demo made is left: no device, snapshot or pair."""
-        if self.sim is None:
-            return 'skipped: needs the embedded simulator (no --url)', True
-        diff = self.sim.diff(self.baseline)
-        left = [key for kind in LEFTOVER_KINDS
-                for key in diff.created_keys(kind)]
-        lines = ['%s: %s since the driver started' % (
-            'ok' if not left else 'FAILED',
-            'no devices, snapshots or pairs left' if not left else
-            '%d object(s) left' % len(left))]
-        # Storage groups the flows made for the placement may stay, as
-        # on a real array; show everything for the record.
-        lines.extend('  ' + line for line in diff.lines())
-        return '\n'.join(lines), not left
-
     # -- the whole run --------------------------------------------------------
 
     def run(self):
+        started = time.monotonic()
         try:
             url = self.start_array()
             self.load_driver(url)
@@ -417,43 +214,21 @@ class Demo(object):
         ok = len(self.results) == len(STEPS) and all(
             r.ok for r in self.results)
         self.say()
-        self.say('vmax-demo: %s' % ('all steps passed' if ok
-                                    else 'FAILED'))
+        self.say('vmax-demo: %s in %.1f s' % (
+            'all steps passed' if ok else 'FAILED',
+            time.monotonic() - started))
         return 0 if ok else 1
 
 
-# (step name shown to the user, Demo method)
-STEPS = [
-    ('start driver', 'step_start_driver'),
-    ('create volume', 'step_create_volume'),
-    ('create snapshot', 'step_create_snapshot'),
-    ('clone volume', 'step_clone'),
-    ('clone with injected fault', 'step_clone_with_fault'),
-    ('create volume from snapshot', 'step_create_from_snapshot'),
-    ('extend volume', 'step_extend'),
-    ('delete everything', 'step_delete_all'),
-    ('check the array', 'step_check_array'),
-]
-# State kinds (vmax_sim's snapshot keys) that must not outlive the demo.
-LEFTOVER_KINDS = ('device', 'snapshot', 'relationship')
-
-
-def _device(cinder_object):
-    from vmax_flows import naming
-    location = naming.decode_provider_location(
-        cinder_object.provider_location) or {}
-    return location.get('device_id', '?')
-
-
-def _first_line(text, limit):
-    line = (text or '').strip().splitlines()[0] if text else ''
-    return line if len(line) <= limit else line[:limit - 3] + '...'
+def _masked(line):
+    option, sep, _ = line.partition(' = ')
+    return option + sep + MASK if option in SECRET_OPTIONS else line
 
 
 def summary_table(results):
     rows = [('operation', 'round trips', 'time (s)', 'result')]
     rows += [(r.name, str(r.round_trips), '%.2f' % r.seconds,
-              _first_line(r.result, 60)) for r in results]
+              demo_steps.first_line(r.result, RESULT_WIDTH)) for r in results]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = []
     for index, row in enumerate(rows):
@@ -471,7 +246,8 @@ def summary_table(results):
 def _non_negative(text):
     value = float(text)
     if value < 0:
-        raise argparse.ArgumentTypeError('must not be negative')
+        raise argparse.ArgumentTypeError('must not be negative, got %s'
+                                         % text)
     return value
 
 
@@ -482,10 +258,11 @@ def build_parser():
                     'lifecycle against a simulated array.')
     parser.add_argument('--url', help='SMI-S provider to use instead of an '
                         'embedded simulator, e.g. http://127.0.0.1:5988 '
-                        '(a running "vmax-sim serve"); no fault injection')
+                        '(a running "vmax-sim serve"); no fault injection; '
+                        'failover when the array has an SRDF partner')
     parser.add_argument('--profile', default=DEFAULT_PROFILE,
                         help='simulator profile of the embedded array '
-                             '(default: %(default)s)')
+                             '(default: %(default)s, two arrays with SRDF)')
     parser.add_argument('--latency-ms', type=_non_negative, default=0.0,
                         metavar='N', help='latency the embedded simulator '
                         'adds to every call (default: 0)')
@@ -515,11 +292,14 @@ def main(argv=None):
     if args.url and args.latency_ms:
         build_parser().error('--latency-ms applies to the embedded '
                              'simulator; set it on "vmax-sim serve"')
-    level = {0: logging.ERROR, 1: logging.INFO}.get(args.verbose,
-                                                    logging.DEBUG)
+    level = {0: logging.CRITICAL, 1: logging.INFO}.get(args.verbose,
+                                                       logging.DEBUG)
     logging.basicConfig(level=level, stream=sys.stderr,
                         format='    log %(levelname)s %(name)s: '
                                '%(message)s')
+    # Also when logging was configured before (main() called in-process):
+    # the injected fault's failure log is noise next to the step's line.
+    logging.getLogger().setLevel(level)
     # requests would ignore the demo's CA settings while these are set
     # (psf/requests#3829).
     for name in ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):

@@ -8,7 +8,8 @@ _src``).  Other groups raise ``NotImplementedError``, which makes Cinder
 use its generic implementation (per-volume operations).
 
 Each method turns Cinder objects into a plain request
-(:mod:`vmax_flows.flows.cg_common`), runs the flow and returns the model
+(:mod:`vmax_flows.flows.cg_common`), runs the flow with the driver's
+``_run_flow`` (persisted, recovered at ``do_setup``) and returns the model
 updates Cinder expects (``model_update`` and per-volume or per-snapshot
 lists).
 
@@ -23,8 +24,6 @@ from vmax_flows import failover
 from vmax_flows.flows import cg_common
 from vmax_flows.flows import create_group_from_src as from_src_flow
 from vmax_flows.flows import create_group_snapshot as group_snapshot_flow
-from vmax_flows import registry
-from vmax_flows import runner
 
 LOG = logging.getLogger(__name__)
 
@@ -43,29 +42,6 @@ def cinder_error(error):
 def _database_group_type_spec(group_type_id, key):
     from cinder.volume import group_types
     return group_types.get_group_type_specs(group_type_id, key=key)
-
-
-def run_flow(driver, operation, clients, request, results=()):
-    """Run a registered operation's flow for the driver; Cinder errors
-    out.  ``clients`` is what the operation's factory takes: one array
-    client, or the :class:`~vmax_flows.flows.srdf_common.ArrayPair` of a
-    replicated operation."""
-    driver.check_for_setup_error()
-    count = getattr(clients, 'total_calls', None) or \
-        clients.session.total_calls
-    flow = registry.get(operation).build(clients, request)
-    decorate = getattr(driver, 'flow_decorator', None)
-    if decorate is not None:
-        # The failure-injection hook of the core driver (failpoints).
-        flow = decorate(operation, flow)
-    try:
-        outcome = runner.run_flow(operation, flow, request,
-                                  results=results, count_calls=count,
-                                  log=LOG)
-    except exceptions.FlowFailed as exc:
-        raise cinder_error(exc)
-    driver.last_outcome = outcome
-    return outcome
 
 
 class GroupsMixin(object):
@@ -163,8 +139,7 @@ class GroupsMixin(object):
     # -- the work -------------------------------------------------------------
 
     def _create_consistent_group(self, group):
-        run_flow(self, 'create_group', self.client,
-                 cg_common.group_request(group.id))
+        self._run_flow('create_group', cg_common.group_request(group.id))
         return {'status': 'available'}
 
     def _delete_consistent_group(self, group, volumes):
@@ -184,8 +159,7 @@ class GroupsMixin(object):
                 updates.append({'id': volume.id, 'status': 'deleted'})
         if failed:
             return {'status': 'error_deleting'}, updates
-        run_flow(self, 'delete_group', self.client,
-                 cg_common.group_request(group.id))
+        self._run_flow('delete_group', cg_common.group_request(group.id))
         return {'status': 'deleted'}, updates
 
     def _update_consistent_group(self, group, add_volumes, remove_volumes):
@@ -197,7 +171,7 @@ class GroupsMixin(object):
             [self._placement(v) for v in adds],
             [self._volume_item(v, located=True) for v in removes],
             [self._placement(v) for v in removes])
-        run_flow(self, 'update_group', self.client, request)
+        self._run_flow('update_group', request)
         return None, None, None
 
     def _create_group_snapshot(self, group_id, group_snapshot, snapshots):
@@ -212,8 +186,8 @@ class GroupsMixin(object):
             [self._snapshot_item(s) for s in snapshots],
             [self._placement(s.volume) for s in snapshots])
         names = group_snapshot_flow.result_names(request)
-        outcome = run_flow(self, 'create_group_snapshot', self.client,
-                           request, results=names)
+        outcome = self._run_flow('create_group_snapshot', request,
+                                 results=names)
         return {'status': 'available'}, [
             {'id': snapshot.id, 'status': 'available',
              'provider_location': self._location(outcome[name])}
@@ -225,7 +199,7 @@ class GroupsMixin(object):
             group_id, group_snapshot.id,
             [self._snapshot_item(s, located=True) for s in snapshots],
             [self._placement(s.volume) for s in snapshots])
-        run_flow(self, 'delete_group_snapshot', self.client, request)
+        self._run_flow('delete_group_snapshot', request)
         return {'status': 'deleted'}, [{'id': s.id, 'status': 'deleted'}
                                        for s in snapshots]
 
@@ -264,8 +238,8 @@ class GroupsMixin(object):
             [self._placement(v) for v in volumes], sources,
             source_placements)
         names = from_src_flow.result_names(request)
-        outcome = run_flow(self, 'create_group_from_src', self.client,
-                           request, results=names)
+        outcome = self._run_flow('create_group_from_src', request,
+                                 results=names)
         return {'status': 'available'}, [
             {'id': volume.id, 'status': 'available',
              'provider_location': self._location(outcome[name])}

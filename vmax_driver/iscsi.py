@@ -20,9 +20,11 @@ from vmax_driver import options
 from vmax_driver import replication
 from vmax_flows import exceptions
 from vmax_flows.flows import common
+from vmax_flows.flows import srdf_common
 from vmax_flows import naming
 from vmax_flows import persistence
 from vmax_flows import placement as placements
+from vmax_flows import qos as qos_limits
 from vmax_flows import recovery
 from vmax_flows import registry
 from vmax_flows import runner
@@ -54,6 +56,17 @@ class VMAXISCSIDriver(attach.AttachMixin, manage.ManageMixin,
                 views, initiator / storage / port groups with the 2.x
                 names, os-brick iSCSI connection info (multipath, CHAP),
                 snapshot attach, tooz locks (vmax_driver.attach).
+                Pools per SRP / service level / workload, QoS host I/O
+                limits (storage groups of their own, named for the
+                limits, made with them at create and at attach),
+                compression, manage / unmanage, retype and
+                storage-assisted migration (vmax_driver.manage);
+                consistency groups and generic volume groups with
+                consistent snapshots (vmax_driver.groups); SRDF
+                synchronous replication, failover and failback
+                (vmax_driver.replication).  Flow state persisted
+                (SQLite or any SQLAlchemy URL) and operations cut short
+                by a crash undone or finished at do_setup.
     """
 
     VERSION = '1.0.0'
@@ -109,18 +122,19 @@ class VMAXISCSIDriver(attach.AttachMixin, manage.ManageMixin,
                 data='Backend %s: setup failed: %s'
                      % (self.backend.backend_name, exc))
         self.client = client
-        if self.flow_store is not None:
-            # Before any request: undo (or finish) what a killed process
-            # left half done.
-            self.recovered = recovery.recover(
-                self.flow_store, self._rebuild_flow,
-                count_calls=client.session.total_calls, log=LOG)
         LOG.info('Backend %s ready: %s; default placement %s',
                  self.backend.backend_name, info.summary(),
                  self.default_placement['pool_name'])
         # replication_device: the target array; a failed-over service
         # starts serving from it (vmax_driver.replication).
         self._setup_replication()
+        if self.flow_store is not None:
+            # Before any request, once both arrays of a replicated backend
+            # are known (a run may have been on either): undo (or finish)
+            # what a killed process left half done.
+            self.recovered = recovery.recover(
+                self.flow_store, self._rebuild_flow,
+                count_calls=client.session.total_calls, log=LOG)
 
     def check_for_setup_error(self):
         if self.client is None or self.client.info is None:
@@ -240,22 +254,53 @@ class VMAXISCSIDriver(attach.AttachMixin, manage.ManageMixin,
 
     # -- helpers --------------------------------------------------------------
 
-    def _run(self, operation, request):
-        self.check_for_setup_error()
+    def _run(self, operation, request, on_error=None):
+        """Run an operation's flow on the active array (see
+        :meth:`_run_flow`); its registered result, None when it has none,
+        or what ``on_error`` returned instead of raising."""
         entry = registry.get(operation)
-        flow = entry.build(self.client, request)
+        outcome = self._run_flow(
+            operation, request, on_error=on_error,
+            results=(entry.result,) if entry.result else ())
+        if not isinstance(outcome, runner.FlowOutcome):
+            return outcome
+        return outcome[entry.result] if entry.result else None
+
+    def _run_flow(self, operation, request, clients=None, on_error=None,
+                  results=()):
+        """The one way the driver runs a registered operation's flow.
+
+        Built for ``clients`` (default: the active array's client; a
+        replicated operation's :class:`~vmax_flows.flows.srdf_common.
+        ArrayPair`; the peer's client for a device left there), run with
+        the failure-injection hook and persisted in the flow store with
+        the serials of its arrays, so that after a crash ``do_setup``
+        rebuilds it on the same arrays (:meth:`_rebuild_flow`) and
+        finishes or undoes it.  ``on_error(cause, error)`` may return a
+        value instead of raising (e.g. False for "let Cinder migrate") or
+        raise an error of its own; otherwise a Cinder error is raised.
+        Returns the :class:`~vmax_flows.runner.FlowOutcome` (``results``
+        fetched).
+        """
+        self.check_for_setup_error()
+        clients = self.client if clients is None else clients
+        flow = registry.build(operation, clients, request)
         if self.flow_decorator is not None:
             flow = self.flow_decorator(operation, flow)
         try:
             outcome = runner.run_flow(
-                operation, flow, request,
-                results=(entry.result,) if entry.result else (),
-                count_calls=self.client.session.total_calls, log=LOG,
-                persistence=self.flow_store)
+                operation, flow, request, results=results,
+                count_calls=_call_counter(clients), log=LOG,
+                persistence=self.flow_store,
+                meta={'arrays': _serials(clients)})
         except exceptions.FlowFailed as exc:
+            if on_error is not None:
+                handled = on_error(exc.cause, exc)
+                if handled is not None:
+                    return handled
             raise _cinder_error(exc, exc.cause)
         self.last_outcome = outcome
-        return outcome[entry.result] if entry.result else None
+        return outcome
 
     def _open_flow_store(self):
         # An injected connection factory means an embedded simulator
@@ -269,8 +314,30 @@ class VMAXISCSIDriver(attach.AttachMixin, manage.ManageMixin,
         return persistence.for_backend(self.backend,
                                        owner=getattr(self, 'host', None))
 
-    def _rebuild_flow(self, operation, request):
-        return registry.build(operation, self.client, request)
+    def _rebuild_flow(self, operation, request, arrays=None):
+        """A persisted run's flow, on the arrays it ran on (``arrays``:
+        the serials :meth:`_run_flow` recorded; a run recorded without
+        them ran on the active array)."""
+        if not arrays:
+            return registry.build(operation, self.client, request)
+        clients = [self._client_of(serial) for serial in arrays]
+        if len(clients) == 1:
+            return registry.build(operation, clients[0], request)
+        return registry.build(operation, srdf_common.ArrayPair(*clients),
+                              request)
+
+    def _client_of(self, serial):
+        known = [self.client]
+        if self.replication is not None:
+            known += [self.replication.primary.client,
+                      self.replication.secondary.client]
+        for client in known:
+            if client.info.serial == serial:
+                return client
+        raise exceptions.InvalidRequest(
+            'array %s is not managed by backend %s (it serves %s)'
+            % (serial, self.backend.backend_name,
+               ', '.join(sorted({c.info.serial for c in known}))))
 
     def _placement(self, volume):
         try:
@@ -278,8 +345,13 @@ class VMAXISCSIDriver(attach.AttachMixin, manage.ManageMixin,
             placement = self._replicated_placement(_extra_specs(volume))
             if placement is not None:
                 return placement
-            return placements.for_volume_type(self.backend, self.client.info,
-                                              _extra_specs(volume))
+            # Back-end QoS specs become host I/O limits of the volume's
+            # own storage groups (vmax_flows.qos), checked here, before
+            # any array change.
+            specs, consumer = manage.qos_specs_of(_volume_type(volume))
+            return placements.for_volume_type(
+                self.backend, self.client.info, _extra_specs(volume),
+                qos_limits.limits_from_specs(specs, consumer))
         except exceptions.VmaxError as exc:
             raise _cinder_error(exc, exc)
 
@@ -300,10 +372,26 @@ class VMAXISCSIDriver(attach.AttachMixin, manage.ManageMixin,
             device, self.client.info.serial, self.VERSION)
 
 
-def _extra_specs(volume):
+def _call_counter(clients):
+    if isinstance(clients, srdf_common.ArrayPair):
+        return clients.total_calls
+    return clients.session.total_calls
+
+
+def _serials(clients):
+    pair = clients if isinstance(clients, srdf_common.ArrayPair) \
+        else (clients,)
+    return [client.info.serial for client in pair]
+
+
+def _volume_type(volume):
     if not getattr(volume, 'volume_type_id', None):
-        return {}
-    volume_type = volume.volume_type
+        return None
+    return volume.volume_type
+
+
+def _extra_specs(volume):
+    volume_type = _volume_type(volume)
     if volume_type is None:
         return {}
     return dict(volume_type.extra_specs or {})

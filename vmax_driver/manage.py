@@ -10,7 +10,11 @@ into the iSCSI driver).
   to copy through a host instead (another array or SRP, a replicated
   volume, an attached volume whose host group would have to change).
 * QoS specs (``maxIOPS``, ``maxMBPS``, ``DistributionType``) are checked
-  with the extra specs, before any change, and set as host I/O limits.
+  with the extra specs, before any change, and become part of the
+  placement: host I/O limits of storage groups of their own
+  (:mod:`vmax_flows.qos`).  Retype to other limits moves an unattached
+  device to the group of the new limits; an attached device would have
+  to change masking view, so Cinder migrates it instead (False).
 * ``vmax_multi_pool_support``: one Cinder pool per service level /
   workload of the SRP.
 """
@@ -21,8 +25,6 @@ from oslo_log import log as logging
 from vmax_flows import exceptions
 from vmax_flows import placement as placements
 from vmax_flows import qos as qos_limits
-from vmax_flows import registry
-from vmax_flows import runner
 from vmax_flows.smis import discovery
 from vmax_flows import stats
 from vmax_flows.tasks import manage as manage_tasks
@@ -88,41 +90,16 @@ class ManageMixin(object):
 
     # -- checks -------------------------------------------------------------
 
-    def _qos(self, volume_type):
-        specs, consumer = qos_specs_of(volume_type)
+    def _placement_for_specs(self, specs, volume_type):
+        """Placement of ``specs`` with the QoS limits of ``volume_type``
+        (validated here, before any array change)."""
         try:
-            return qos_limits.limits_from_specs(specs, consumer)
+            qos_specs, consumer = qos_specs_of(volume_type)
+            return placements.for_volume_type(
+                self.backend, self.client.info, specs,
+                qos_limits.limits_from_specs(qos_specs, consumer))
         except exceptions.VmaxError as exc:
             raise _cinder_error(exc)
-
-    def _placement_for_specs(self, specs):
-        try:
-            return placements.for_volume_type(self.backend,
-                                              self.client.info, specs)
-        except exceptions.VmaxError as exc:
-            raise _cinder_error(exc)
-
-    def _run_own(self, operation, request, on_error=None):
-        """Run an operation's flow; ``on_error(cause)`` may return a value
-        instead of raising (e.g. False for "let Cinder migrate")."""
-        self.check_for_setup_error()
-        entry = registry.get(operation)
-        flow = entry.build(self.client, request)
-        if getattr(self, 'flow_decorator', None) is not None:
-            flow = self.flow_decorator(operation, flow)
-        try:
-            outcome = runner.run_flow(
-                operation, flow, request,
-                results=(entry.result,) if entry.result else (),
-                count_calls=self.client.session.total_calls, log=LOG)
-        except exceptions.FlowFailed as exc:
-            if on_error is not None:
-                handled = on_error(exc.cause, exc)
-                if handled is not None:
-                    return handled
-            raise _cinder_error(exc)
-        self.last_outcome = outcome
-        return outcome[entry.result] if entry.result else None
 
     # -- manage -------------------------------------------------------------
 
@@ -131,14 +108,13 @@ class ManageMixin(object):
         placement = self._placement(volume)
         request = {'volume': self._volume_item(volume),
                    'reference': dict(existing_ref or {}),
-                   'placement': placement, 'new_placement': placement,
-                   'qos': self._qos(volume.volume_type)}
+                   'placement': placement, 'new_placement': placement}
 
         def bad_reference(cause, error):
             if isinstance(cause, manage_tasks.InvalidReference):
                 raise exception.ManageExistingInvalidReference(
                     existing_ref=existing_ref, reason=str(error))
-        device = self._run_own('manage_existing', request, bad_reference)
+        device = self._run('manage_existing', request, bad_reference)
         LOG.info('Volume %s manages device %s (was labelled %r)', volume.id,
                  device['device_id'], device['original_label'])
         device = dict(device, label=request['volume']['label'])
@@ -160,7 +136,7 @@ class ManageMixin(object):
 
     def unmanage(self, volume):
         """Forget the volume; its device stays (label: bare volume id)."""
-        self._run_own('unmanage', {
+        self._run('unmanage', {
             'volume': self._volume_item(volume, located=True),
             'placement': self._placement(volume)})
 
@@ -215,13 +191,14 @@ class ManageMixin(object):
             return False
         if not self._same_array(host):
             return False
-        new_placement = self._placement_for_specs(new_specs)
-        qos = self._qos(new_type)
+        new_placement = self._placement_for_specs(new_specs, new_type)
         current = self._placement(volume)
         if not self._same_pool_family(current, new_placement):
             return False
-        moved = self._move('retype', volume, current, new_placement, qos)
-        return moved
+        # New QoS limits are a new storage group (limits are per group):
+        # an unattached device moves there; an attached one would leave
+        # its host's view, so the flow answers NeedsHostMigration (False).
+        return self._move('retype', volume, current, new_placement)
 
     def migrate_volume(self, context, volume, host):
         """Storage-assisted migration to a pool of this array:
@@ -251,9 +228,9 @@ class ManageMixin(object):
         else:
             specs[placements.POOL_NAME_SPEC] = '%s+%s' % (location['pool'],
                                                           info.serial)
-        new_placement = self._placement_for_specs(specs)
-        if not self._move('migrate_volume', volume, current, new_placement,
-                          None):
+        # The volume keeps its type, so its QoS limits go with it.
+        new_placement = self._placement_for_specs(specs, volume.volume_type)
+        if not self._move('migrate_volume', volume, current, new_placement):
             return False, None
         return True, None
 
@@ -285,17 +262,16 @@ class ManageMixin(object):
             return False
         return True
 
-    def _move(self, operation, volume, current, new_placement, qos):
+    def _move(self, operation, volume, current, new_placement):
         request = {'volume': self._volume_item(volume, located=True),
-                   'placement': current, 'new_placement': new_placement,
-                   'qos': qos}
+                   'placement': current, 'new_placement': new_placement}
 
         def needs_host(cause, error):
             if isinstance(cause, retype_tasks.NeedsHostMigration):
                 LOG.info('%s of %s: %s; host-assisted migration',
                          operation, volume.id, cause)
                 return False
-        result = self._run_own(operation, request, needs_host)
+        result = self._run(operation, request, needs_host)
         return result is not False
 
     # -- stats ----------------------------------------------------------------

@@ -137,15 +137,14 @@ class ReplicationMixin(object):
         if group is not None:
             request['group'] = cg_common.group('group', group.id)
         if not replicated:
-            outcome = groups.run_flow(self, 'create_volume_in_group',
-                                      self.client, request,
-                                      results=('device',))
+            outcome = self._run_flow('create_volume_in_group', request,
+                                     results=('device',))
             return {'provider_location': self._location(outcome['device'])}
         state = self._replication_for(volume)
         request['remote_placement'] = self._peer_placement(specs)
         request['replication'] = state.store_data()
-        outcome = groups.run_flow(
-            self, 'create_replicated_volume', state.clients(), request,
+        outcome = self._run_flow(
+            'create_replicated_volume', request, clients=state.clients(),
             results=('device', 'remote_device'))
         return {'provider_location': self._location(outcome['device']),
                 'replication_driver_data': naming.encode_provider_location(
@@ -162,8 +161,8 @@ class ReplicationMixin(object):
         specs = groups._extra_specs(volume)
         if failover.is_replicated(specs):
             request = self._replicated_request(volume)
-            groups.run_flow(self, 'delete_replicated_volume',
-                            self.replication.clients(), request)
+            self._run_flow('delete_replicated_volume', request,
+                           clients=self.replication.clients())
             return True
         if not self._on_peer(volume.provider_location):
             return False
@@ -193,8 +192,8 @@ class ReplicationMixin(object):
             return False
         request = self._replicated_request(volume)
         request['size_gb'] = int(new_size)
-        groups.run_flow(self, 'extend_replicated_volume',
-                        self.replication.clients(), request)
+        self._run_flow('extend_replicated_volume', request,
+                       clients=self.replication.clients())
         return True
 
     def _add_group_and_replication_stats(self, stats):
@@ -243,7 +242,7 @@ class ReplicationMixin(object):
                     state.peer.serial)
         updates = state.switch_volumes(
             direction, [_failover_item(v) for v in volumes], self.VERSION,
-            log=LOG, decorate=getattr(self, 'flow_decorator', None))
+            log=LOG, run=self._run_switch)
         active_id = state.target.secondary_id \
             if direction == failover.FAILOVER else None
         # Replication groups are not replicated: nothing to report.
@@ -307,8 +306,17 @@ class ReplicationMixin(object):
                  'array %s', operation, request.get('volume', request.get(
                      'snapshot'))['id'], self.replication.peer.serial,
                  self.replication.active.serial)
-        groups.run_flow(self, operation, self.replication.peer.client,
-                        request)
+        self._run_flow(operation, request,
+                       clients=self.replication.peer.client)
+
+    def _run_switch(self, operation, client, request, results):
+        """Run one volume's failover / failback flow like every other
+        (persisted, recovered); its error stays the flow's own, so
+        ``switch_volumes`` marks that volume and goes on."""
+        def keep_flow_error(cause, error):
+            raise error
+        return self._run_flow(operation, request, clients=client,
+                              on_error=keep_flow_error, results=results)
 
     def _item_at(self, volume, location):
         item = self._volume_item(volume)

@@ -192,7 +192,7 @@ class ReplicationState(object):
         return FAILOVER
 
     def switch_volumes(self, direction, volumes, version, log=None,
-                       decorate=None):
+                       run=None):
         """Fail each replicated volume over (or back), one small flow per
         volume, so one volume's failure does not stop the others.
 
@@ -201,8 +201,11 @@ class ReplicationState(object):
         Returns Cinder's ``[{'volume_id', 'updates'}]``: swapped
         locations and ``replication_status`` on success,
         ``failover-error`` and status ``error`` otherwise.
-        ``decorate(operation, flow)``, when given, may replace each flow
-        (failure injection).
+        ``run(operation, client, request, results)``, when given, runs
+        each flow and returns its :class:`~vmax_flows.runner.FlowOutcome`
+        (the driver's: persisted, with failure injection) and raises a
+        :class:`~vmax_flows.exceptions.VmaxError` on failure; by default
+        the flow runs in memory.
         """
         log = log or LOG
         to_site = self.secondary if direction == FAILOVER else self.primary
@@ -214,7 +217,7 @@ class ReplicationState(object):
         for volume in volumes:
             try:
                 update = self._switch_volume(module, volume, to_site,
-                                             version, log, decorate)
+                                             version, log, run)
                 update['replication_status'] = status
             except exceptions.VmaxError as exc:
                 log.error('Could not %s volume %s: %s', direction,
@@ -225,7 +228,7 @@ class ReplicationState(object):
         return updates
 
     def _switch_volume(self, module, volume, to_site, version, log,
-                       decorate):
+                       run):
         here_text = volume['provider_location']
         there_text = volume['replication_driver_data']
         here = naming.decode_provider_location(here_text)
@@ -249,12 +252,14 @@ class ReplicationState(object):
                                        location=here),
             'placement': self.placement(to_site,
                                         volume.get('extra_specs'))}
-        flow = module.build(to_site.client, request)
-        if decorate is not None:
-            flow = decorate(module.OPERATION, flow)
-        outcome = runner.run_flow(
-            module.OPERATION, flow, request, results=(module.RESULT,),
-            count_calls=to_site.client.session.total_calls, log=log)
+        if run is None:
+            outcome = runner.run_flow(
+                module.OPERATION, module.build(to_site.client, request),
+                request, results=(module.RESULT,),
+                count_calls=to_site.client.session.total_calls, log=log)
+        else:
+            outcome = run(module.OPERATION, to_site.client, request,
+                          (module.RESULT,))
         location = naming.encode_provider_location(
             outcome[module.RESULT], to_site.serial, version)
         return {'provider_location': location,

@@ -25,6 +25,13 @@
   ``<first 8>_<last 7>``, ``<Policy14>`` to ``<first 7>_<last 6>``.  With
   host names of at most 16 characters every name fits the array's
   64-character limit.
+* A placement with QoS limits (a volume type with back-end QoS specs)
+  gets groups and views of its own, ``-Q<6 hex digits>`` (the limits'
+  token, :func:`vmax_flows.qos.token`) before ``-SG`` / ``-MV``, e.g.
+  ``OS-<host>-<SRP8>-<SLO>-<Workload>-<I|F>[-CD]-Q1A2B3C-SG``: limits
+  are per storage group, so a host's group must never mix volumes of
+  different limits.  To stay within 64 characters the SRP is then cut
+  to 8 (``<first 3>_<last 4>``).  Without QoS the names are unchanged.
 * Port group: the configured list, sorted, rotated to start at an index
   derived from the short host name -- the same host always gets the same
   port group (bug 1501919) while hosts spread over the list.
@@ -35,6 +42,7 @@ import ipaddress
 import re
 
 from vmax_flows import exceptions
+from vmax_flows import qos
 
 MAX_HOST_LENGTH = 16
 DIGEST_LENGTH = 8
@@ -43,7 +51,7 @@ PROTOCOL_ISCSI = 'I'
 PROTOCOL_FC = 'F'
 _NAME_CHARACTERS = re.compile(r'[^A-Za-z0-9_-]')
 _HOST_OBJECT = re.compile(
-    r'^OS-[A-Za-z0-9_-]+-[IF](-CD)?(-RE)?-(?P<kind>SG|MV)$')
+    r'^OS-[A-Za-z0-9_-]+-[IF](-CD)?(-RE)?(-Q[0-9A-F]{6})?-(?P<kind>SG|MV)$')
 _HOST_INITIATOR_GROUP = re.compile(r'^OS-[A-Za-z0-9_-]+-[IF]-IG$')
 
 
@@ -81,11 +89,19 @@ def _cut(name, limit, head, tail):
 
 
 def _prefix(short_host, placement, protocol):
+    token = qos.token(placement.get('qos'))
+    prefix = _service_prefix(short_host, placement, protocol, bool(token))
+    return '%s-%s' % (prefix, token) if token else prefix
+
+
+def _service_prefix(short_host, placement, protocol, with_qos):
     if placement.get('srp'):
         if not placement.get('slo'):
             return 'OS-%s-No_SLO-%s' % (short_host, protocol)
+        srp = _cut(placement['srp'], 8, 3, 4) if with_qos else \
+            _cut(placement['srp'], 16, 8, 7)
         prefix = 'OS-%s-%s-%s-%s-%s' % (
-            short_host, _cut(placement['srp'], 16, 8, 7), placement['slo'],
+            short_host, srp, placement['slo'],
             placement.get('workload') or 'NONE', protocol)
         if placement.get('disable_compression'):
             prefix += '-CD'

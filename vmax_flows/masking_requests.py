@@ -15,6 +15,8 @@ names, which serialises them; different hosts do not wait for each other.
 from vmax_flows import exceptions
 from vmax_flows import hostnames
 from vmax_flows import locks
+from vmax_flows import naming
+from vmax_flows import qos
 from vmax_flows.smis import masking as smis_masking
 
 # Flows built without a locker (graph dumps, harnesses) lock in-process.
@@ -54,7 +56,9 @@ def attach_masking(connector, placement, port_groups,
             'storage_group': hostnames.host_storage_group(short, placement,
                                                           protocol),
             'view': hostnames.host_masking_view(short, placement, protocol),
-            'settings': hostnames.storage_group_settings(placement)},
+            'settings': hostnames.storage_group_settings(placement),
+            # QoS: limits of the host's group (named for them).
+            'limits': qos.canonical(placement.get('qos'))},
         'shared_group': {
             'storage_group': hostnames.shared_storage_group(short,
                                                             protocol),
@@ -63,7 +67,23 @@ def attach_masking(connector, placement, port_groups,
         'initiator_group': hostnames.initiator_group(short, protocol),
         'port_groups': hostnames.port_group_order(short, port_groups),
         'default_group': placement.get('storage_group'),
+        'former_default_group': _former_default_group(placement),
     }
+
+
+def _former_default_group(placement):
+    """The default group a volume of a QoS type had before groups were
+    named for their limits (the type's group without the token): such a
+    volume leaves it at attach like its default group, and returns to the
+    group of its limits at detach."""
+    if not placement.get('qos') or not placement.get('storage_group'):
+        return None
+    if placement.get('srp'):
+        return naming.default_storage_group(
+            placement['srp'], placement.get('slo'),
+            placement.get('workload'),
+            placement.get('disable_compression'))
+    return naming.fast_storage_group(placement['fast_policy'])
 
 
 def detach_masking(connector, placement, attachment=None,

@@ -6,6 +6,10 @@
   uuid (Newton and older) and ``OS-<uuid>`` (bug 1745183).
 * Default storage groups: ``OS-<SRP>-<SLO>-<Workload>[-CD]-SG`` and
   ``OS-no_SLO-SG`` (VMAX3), ``OS_default_<policy>_SG`` (VMAX2 FAST).
+  A volume type with QoS limits gets its own groups, the limits' token
+  (:func:`vmax_flows.qos.token`, ``Q`` and 6 hex digits) before the
+  ``SG``: ``OS-SRP_1-Gold-OLTP-Q1A2B3C-SG``, ``OS-no_SLO-Q1A2B3C-SG``,
+  ``OS_default_GOLD1_Q1A2B3C_SG``; names without QoS are unchanged.
 * ``provider_location``: compact JSON (array serial, device id, label,
   system name, driver version), always under 255 characters.  The 2.x
   driver's Python-dict text with ``classname``/``keybindings`` is read as
@@ -43,18 +47,23 @@ def accepted_labels(*object_ids):
 
 
 def default_storage_group(srp, slo=None, workload=None,
-                          disable_compression=False):
+                          disable_compression=False, qos_token=None):
     """VMAX3 default ("home") storage group of new volumes."""
     if not slo:
-        return 'OS-no_SLO-SG'
-    name = 'OS-%s-%s-%s' % (srp, slo, workload or 'NONE')
-    if disable_compression:
-        name += '-CD'
+        name = 'OS-no_SLO'
+    else:
+        name = 'OS-%s-%s-%s' % (srp, slo, workload or 'NONE')
+        if disable_compression:
+            name += '-CD'
+    if qos_token:
+        name += '-' + qos_token
     return name + '-SG'
 
 
-def fast_storage_group(policy):
+def fast_storage_group(policy, qos_token=None):
     """VMAX2 default storage group of a FAST policy."""
+    if qos_token:
+        return 'OS_default_%s_%s_SG' % (policy, qos_token)
     return 'OS_default_%s_SG' % policy
 
 

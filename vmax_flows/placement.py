@@ -8,6 +8,12 @@ VMAX3  ``{'family': 'VMAX3', 'serial', 'srp', 'slo', 'workload',
 VMAX2  ``{'family': 'VMAX2', 'serial', 'pool', 'fast_policy',
 'storage_group', 'stripe_count', 'pool_name'}``
 
+plus ``'qos'`` (canonical host I/O limits, :mod:`vmax_flows.qos`) when
+the volume type has back-end QoS specs; then ``storage_group`` is the
+default group of those limits (``...-Q<token>-SG``).  A VMAX2 volume
+without FAST policy has no default group: its limits are set on the
+host's group when it is attached (limits only act on host I/O).
+
 Every problem raises :class:`~vmax_flows.exceptions.InvalidSetting`
 (backend settings) or :class:`~vmax_flows.exceptions.InvalidSpec` (extra
 specs) naming the bad value and the valid ones (bug 1512795).
@@ -15,6 +21,7 @@ specs) naming the bad value and the valid ones (bug 1512795).
 
 from vmax_flows import exceptions
 from vmax_flows import naming
+from vmax_flows import qos
 from vmax_flows.smis import discovery
 
 POOL_NAME_SPEC = 'pool_name'
@@ -59,8 +66,28 @@ def check_backend(config, info):
                   exceptions.InvalidSetting)
 
 
-def for_volume_type(config, info, extra_specs):
-    """Placement of a volume of a type with ``extra_specs``."""
+def for_volume_type(config, info, extra_specs, qos_limits=None):
+    """Placement of a volume of a type with ``extra_specs`` and QoS
+    limits ``qos_limits`` (from :func:`vmax_flows.qos.limits_from_specs`,
+    already validated; None without QoS)."""
+    placement = _for_specs(config, info, extra_specs)
+    limits = qos.canonical(qos_limits)
+    if limits is None:
+        # Without QoS: exactly the placement (and group names) of before.
+        return placement
+    token = qos.token(limits)
+    placement['qos'] = limits
+    if placement.get('srp'):
+        placement['storage_group'] = naming.default_storage_group(
+            placement['srp'], placement['slo'], placement['workload'],
+            placement['disable_compression'], qos_token=token)
+    elif placement.get('fast_policy'):
+        placement['storage_group'] = naming.fast_storage_group(
+            placement['fast_policy'], qos_token=token)
+    return placement
+
+
+def _for_specs(config, info, extra_specs):
     specs = dict(extra_specs or {})
     _check_known_keys(specs)
     compression = _flag(specs.get(COMPRESSION_SPEC), COMPRESSION_SPEC)

@@ -9,6 +9,8 @@ host's group).  :func:`limits_from_specs` validates before any array
 change and names the bad key and the valid values.
 """
 
+import hashlib
+
 import pywbem
 
 from vmax_flows import exceptions
@@ -117,3 +119,115 @@ def write_limits(client, group, limits):
         inst[DISTRIBUTION_PROPERTY] = pywbem.Uint16(limits['distribution'])
         changed.append(DISTRIBUTION_PROPERTY)
     client.session.modify_instance(inst, changed)
+
+
+# -- one group per set of limits ----------------------------------------------
+#
+# Limits belong to a storage group, so a group must only ever hold devices
+# of the same limits: setting a volume's limits on a group it shares with
+# other volumes would silently throttle them (the 2.x driver did that on
+# the host's group, bug 1712050).  So every group that carries limits is
+# named after them: a short token from the limits themselves, added by
+# vmax_flows.naming / vmax_flows.hostnames.  Volumes without QoS keep the
+# names they always had.
+
+TOKEN_PREFIX = 'Q'
+TOKEN_LENGTH = 6
+_CANONICAL = 'iops=%d;mbps=%d;distribution=%d'
+
+
+def canonical(limits):
+    """``limits`` with the distribution made explicit (a new group's is
+    "never"), so that equal limits are equal dicts and give one token;
+    None when there are no limits."""
+    if not limits or not (limits.get('iops') or limits.get('mbps')):
+        return None
+    return {'iops': int(limits.get('iops') or 0),
+            'mbps': int(limits.get('mbps') or 0),
+            'distribution': int(limits.get('distribution') or
+                                DISTRIBUTIONS['never'])}
+
+
+def token(limits):
+    """``Q<6 hex digits>`` naming ``limits`` (None without limits).
+
+    SHA-256 of a fixed text of the three numbers: a stable digest, not a
+    security hash.  It must never change between releases -- groups on
+    arrays are found again by this name.
+    """
+    limits = canonical(limits)
+    if limits is None:
+        return None
+    text = _CANONICAL % (limits['iops'], limits['mbps'],
+                         limits['distribution'])
+    digest = hashlib.sha256(text.encode('ascii')).hexdigest()
+    return TOKEN_PREFIX + digest[:TOKEN_LENGTH].upper()
+
+
+def describe(limits):
+    limits = canonical(limits)
+    if limits is None:
+        return 'no host I/O limits'
+    names = {v: k for k, v in DISTRIBUTIONS.items()}
+    return '%s %s, %s %s, %s %s' % (
+        IOPS_SPEC, limits['iops'] or 'unlimited', MBPS_SPEC,
+        limits['mbps'] or 'unlimited', DISTRIBUTION_SPEC,
+        names.get(limits['distribution'], limits['distribution']))
+
+
+class GroupLimitsConflict(exceptions.VmaxError):
+    """A group named for some limits carries other (non-zero) limits."""
+
+
+def limits_of(instance):
+    """Limits of a storage group instance read with :data:`PROPERTIES`
+    (canonical; None when it has none)."""
+    return canonical({'iops': instance.get(IOPS_PROPERTY),
+                      'mbps': instance.get(MBPS_PROPERTY),
+                      'distribution': instance.get(DISTRIBUTION_PROPERTY)})
+
+
+def find_group(client, group):
+    """``(found, limits)`` of a storage group in one GetInstance -- the
+    same single round trip as ``client.get_group``."""
+    try:
+        inst = client.session.get_instance(
+            client.group_path(group), ['ElementName'] + list(PROPERTIES))
+    except exceptions.ObjectNotFound:
+        return False, None
+    return True, limits_of(inst)
+
+
+def check_found(group, current, wanted):
+    """Decide what to do with a found group that should carry ``wanted``.
+
+    Returns True when its limits must be set.  A group named for limits
+    holds only devices of those limits, so:
+
+    * same limits: nothing to do;
+    * no limits at all: an earlier run created it and stopped before
+      setting them (or its revert could not delete it): complete it --
+      every device in it was put there for these limits;
+    * other, non-zero limits: someone (an administrator, or -- one chance
+      in 16 million -- another QoS spec with the same token) set them on
+      purpose.  Changing them would silently re-limit the devices already
+      there, so refuse, naming the group and both sets of limits.
+    """
+    wanted = canonical(wanted)
+    current = canonical(current)
+    if current == wanted:
+        return False
+    if current is None:
+        return True
+    raise GroupLimitsConflict(
+        'Storage group %s carries %s, but is named for %s; refusing to '
+        'change the limits of the devices it holds (set them back, or '
+        'move its devices out and delete it)'
+        % (group, describe(current), describe(wanted)))
+
+
+def set_on_new_group(client, group, limits):
+    """Limits of a group this flow has just created (one ModifyInstance).
+    When that fails the caller's revert deletes the group: a group named
+    for limits never stays without them by this driver's doing."""
+    write_limits(client, group, canonical(limits))

@@ -66,9 +66,11 @@ class ProcessDied(exceptions.VmaxError):
 def recover(flow_store, rebuild, count_calls=None, log=None):
     """Recover every unfinished run of ``flow_store``'s owner.
 
-    :param rebuild: ``rebuild(operation, request)`` returning the flow
-        (normally ``registry.build`` with the live client); raising
-        leaves that run as it is and reports it.
+    :param rebuild: ``rebuild(operation, request, arrays)`` returning the
+        flow (normally ``registry.build`` with the live client, or the
+        clients of ``arrays``: the serials the run recorded, None for a
+        run recorded without them); raising leaves that run as it is and
+        reports it.
     :returns: a list of :class:`Recovered`, oldest run first.
     """
     log = log or LOG
@@ -125,7 +127,7 @@ def _recover_one(flow_store, detail, rebuild, count_calls, log):
     meta = detail.meta or {}
     operation = meta.get('operation', detail.name)
     try:
-        flow = rebuild(operation, meta.get('request'))
+        flow = rebuild(operation, meta.get('request'), meta.get('arrays'))
     except Exception as exc:
         return _line(detail, NOT_REBUILT, 'error',
                      'cannot rebuild the flow (%s); left for the operator '

@@ -80,7 +80,7 @@ class FlowOutcome(object):
 
 
 def run_flow(operation, flow, store, results=(), count_calls=None,
-             log=None, persistence=None):
+             log=None, persistence=None, meta=None):
     """Run ``flow`` for ``operation``; return a :class:`FlowOutcome`.
 
     :param store: plain data (the flow's inputs).
@@ -89,12 +89,15 @@ def run_flow(operation, flow, store, results=(), count_calls=None,
     :param persistence: a :class:`vmax_flows.persistence.FlowStore` that
         keeps the run's state (crash recovery, history); None keeps it in
         memory only.
+    :param meta: plain data kept with the persisted run, e.g. the arrays
+        it runs on (what the recovery needs to rebuild it besides the
+        operation and the store).
     :raises FlowFailed: on any failure, after the flow was reverted.
     """
     log = log or LOG
     book = detail = None
     if persistence is not None:
-        book, detail = persistence.begin(operation, store)
+        book, detail = persistence.begin(operation, store, meta)
     engine = taskflow.engines.load(
         flow, store=store, engine='serial', defer_reverts=True,
         book=book, flow_detail=detail,

@@ -10,12 +10,31 @@ import testtools
 
 from tests.crash import harness
 from tests.crash import scenarios
+from tests.crash import scenarios_attach
+from tests.crash import scenarios_groups
 
 # Fields that hold the (real) clock time an object was made at: a clean
 # run and a crashed-and-recovered run cannot agree on them.
 TIME_FIELDS = ('created_at', 'point_in_time')
 # Crash points run per operation, by class (summed in the output).
 COUNTS = {}
+# Every operation's scenario, and the profile of those not on PROFILE.
+SCENARIOS = dict(scenarios.SCENARIOS, **scenarios_groups.SCENARIOS,
+                 **scenarios_attach.SCENARIOS)
+PROFILES = dict(scenarios_groups.PROFILES)
+# Crash point sets (CrashTestBase.POINTS):
+# * EVERY: execute-start, execute-end and after of every task, revert-start
+#   and revert-end of every task with a real revert;
+# * DISTINCT: only the points that leave a different array and flow
+#   state.  A task that changed nothing on the array in the clean run
+#   (a lookup, a plan, a lock) adds no state: crashing inside it or after
+#   it is the same as crashing at the start of the next task (recovery
+#   fails the RUNNING task, else the first PENDING one, alike).  So: the
+#   first task's start, execute-end and after of every task that changed
+#   the array, after the last task, and in revert the start of the first
+#   revert and the end of every revert that undoes a change.
+EVERY = 'every'
+DISTINCT = 'distinct'
 
 
 def served(estate_dict):
@@ -45,9 +64,42 @@ def _timeless(value):
 
 def comparable(snapshot):
     """A capture as a plain dict without its time fields (at any depth,
-    e.g. a device's lineage)."""
-    return {key: _timeless(record)
-            for key, record in snapshot.records.items()}
+    e.g. a device's lineage), relationships keyed by what they join."""
+    return _by_identity({key: _timeless(record)
+                         for key, record in snapshot.records.items()})
+
+
+def _by_identity(records):
+    # The simulator numbers relationships in creation order; an array
+    # (and SMI-S, whose StorageSynchronized paths are the two elements)
+    # knows a pair by its source and target, so a pair a revert made
+    # again is the same pair.
+    from vmax_sim.model import objects
+    idents = {}
+    out = {}
+    for key, record in records.items():
+        if key.kind != objects.KIND_RELATIONSHIP:
+            continue
+        fields = dict(record)
+        idents[key.ident] = '%s %s>%s %s' % (
+            fields.get('type'), fields.get('source'), fields.get('target'),
+            fields.get('snapshot_name'))
+        out[key._replace(ident=idents[key.ident])] = record
+    for key, record in records.items():
+        if key.kind == objects.KIND_RELATIONSHIP:
+            continue
+        if key.kind == objects.KIND_GROUP_RELATIONSHIP:
+            fields = dict(record)
+            members = tuple(sorted(idents.get(str(rel_id), str(rel_id))
+                                   for rel_id in fields.get(
+                                       'member_rel_ids') or ()))
+            record = tuple((name, members if name == 'member_rel_ids'
+                            else value) for name, value in record)
+            key = key._replace(ident='%s>%s %s' % (
+                fields.get('source_group'), fields.get('target_group'),
+                fields.get('relationship_name')))
+        out[key] = record
+    return out
 
 
 def describe_difference(expected, actual):
@@ -73,26 +125,35 @@ class Prepared(object):
     def __init__(self, operation):
         from tests import fixtures
         self.operation = operation
-        self.pristine = fixtures.simulator(harness.PROFILE).estate.to_dict()
+        self.profile = PROFILES.get(operation, harness.PROFILE)
+        self.pristine = fixtures.simulator(self.profile).estate.to_dict()
         sim, server = served(self.pristine)
         work = tempfile.mkdtemp(prefix='vmax-crash-prep-')
         try:
             driver = harness.setup(harness.driver_for(
-                server.port, work, connection='memory://'))
+                server.port, work, connection='memory://',
+                profile=self.profile))
             self.objects, self.known_before, self.known_after = \
-                scenarios.SCENARIOS[operation](driver)
+                SCENARIOS[operation](driver, sim)
             self.estate = sim.estate.to_dict()
             self.before = comparable(sim.snapshot())
         finally:
             server.stop()
-        # The clean run: what "after" looks like, and the task order.
+        # The clean run: what "after" looks like, the task order, and
+        # which tasks changed the array.
         sim, server = served(self.estate)
         try:
-            driver = harness.setup(harness.driver_for(
-                server.port, work, connection='memory://'))
+            driver = harness.setup(self.driver(server.port, work,
+                                               connection='memory://'))
             flows = []
-            driver.flow_decorator = lambda op, flow: flows.append(flow) \
-                or flow
+            self.changing = []
+
+            def watch(op, flow):
+                flows.append(flow)
+                for node, _ in flow.iter_nodes():
+                    _watch_changes(node, sim, self.changing)
+                return flow
+            driver.flow_decorator = watch
             harness.call(driver, operation, self.objects)
             self.after = comparable(sim.snapshot())
             # Crashing inside a revert TaskFlow's no-op stands for adds
@@ -105,15 +166,29 @@ class Prepared(object):
             server.stop()
             shutil.rmtree(work, ignore_errors=True)
 
-    def points(self):
-        """Every crash point of the operation: ``(crash_at, env)``."""
-        found = []
-        for task in self.tasks:
-            for where in harness.EXECUTE_POINTS:
-                found.append('%s@%s' % (task, where))
-        for task in self.reverting:
-            for where in harness.REVERT_POINTS:
-                found.append('%s@%s' % (task, where))
+    def driver(self, port, state_path, connection=None):
+        """A driver (not set up) as the operation's service runs it."""
+        return harness.driver_for(
+            port, state_path, connection=connection, profile=self.profile,
+            active_backend_id=self.objects.get('active_backend_id'))
+
+    def points(self, kind=EVERY):
+        """The operation's crash points (``<task>@<where>``) of a kind."""
+        if kind == EVERY:
+            return ['%s@%s' % (task, where) for task in self.tasks
+                    for where in harness.EXECUTE_POINTS] + \
+                ['%s@%s' % (task, where) for task in self.reverting
+                 for where in harness.REVERT_POINTS]
+        changing = [t for t in self.tasks if t in self.changing]
+        found = ['%s@execute-start' % self.tasks[0]]
+        for task in changing:
+            found += ['%s@execute-end' % task, '%s@after' % task]
+        if self.tasks[-1] not in changing:
+            found.append('%s@after' % self.tasks[-1])
+        undoing = [t for t in self.reverting if t in changing]
+        if undoing:
+            found.append('%s@revert-start' % undoing[-1])
+            found += ['%s@revert-end' % task for task in undoing]
         return found
 
     def env(self, point):
@@ -123,39 +198,84 @@ class Prepared(object):
         return env
 
 
+def _watch_changes(task, sim, changed):
+    """Wrap ``task``'s execute to note (in ``changed``) whether the array
+    differs after it from before it."""
+    execute = task.execute
+
+    def watched(*args, **kwargs):
+        before = comparable(sim.snapshot())
+        result = execute(*args, **kwargs)
+        if comparable(sim.snapshot()) != before:
+            changed.append(task.name)
+        return result
+    task.execute = watched
+
+
 class CrashTestBase(testtools.TestCase):
-    """Subclasses set ``OPERATION``; one test runs all its crash points
-    (each in its own child process) and reports how many ran."""
+    """Subclasses set ``OPERATION`` (and ``POINTS``, the crash point
+    set); one test runs all its crash points (each in its own child
+    process) and reports how many ran."""
 
     OPERATION = None
+    POINTS = EVERY
+    # False for the operations that change nothing on the array
+    # (exports): every crash must leave it as it was.
+    CHANGES_ARRAY = True
+    # Crash points that end wrong because of a known bug: point -> the
+    # bug.  They must still fail (the test says when one is fixed).
+    KNOWN_ISSUES = {}
 
     def test_every_crash_point_ends_before_or_after(self):
         # The recoveries log at WARNING; shown only when the test fails.
         self.useFixture(fixtures.FakeLogger(level=logging.INFO))
         prepared = Prepared(self.OPERATION)
-        self.assertNotEqual(prepared.before, prepared.after,
-                            'the clean run changed nothing')
+        if self.CHANGES_ARRAY:
+            self.assertNotEqual(prepared.before, prepared.after,
+                                'the clean run changed nothing')
+        else:
+            self.assertEqual(prepared.before, prepared.after)
         self.assertTrue(prepared.tasks)
         outcomes = {}
-        for point in prepared.points():
-            outcome, recovered, orphans, unfinished = self._crash(
-                prepared, point)
-            outcomes[point] = outcome
-            self.assertEqual([], orphans, '%s: orphans left' % point)
-            self.assertEqual(0, unfinished, '%s: unfinished flows' % point)
-            self.assertEqual(1, len(recovered), point)
-            self.assertEqual('ok', recovered[0].outcome,
-                             '%s: %s' % (point, recovered[0]))
+        points = prepared.points(self.POINTS)
+        wrong = {}
+        for point in points:
+            try:
+                outcomes[point] = self._check(prepared, point)
+            except AssertionError as exc:
+                outcomes[point] = 'wrong'
+                wrong[point] = str(exc)
+        # Every point runs, so one failure lists all the wrong ones.
+        unexpected = sorted(set(wrong) - set(self.KNOWN_ISSUES))
+        self.assertEqual([], unexpected, '\n\n'.join(
+            '%s: %s' % (point, wrong[point]) for point in unexpected))
+        fixed = sorted(set(self.KNOWN_ISSUES) - set(wrong))
+        self.assertEqual([], fixed, 'known issues fixed: take them out of '
+                                    'KNOWN_ISSUES')
         COUNTS[self.OPERATION] = len(outcomes)
         ends = sorted(set(outcomes.values()))
-        print('crash points run for %s: %d over %d tasks, %d with a '
-              'revert (ended %s)'
-              % (self.OPERATION, len(outcomes), len(prepared.tasks),
+        print('crash points run for %s: %d (%s) over %d tasks, %d '
+              'changing the array, %d with a revert (ended %s)'
+              % (self.OPERATION, len(outcomes), self.POINTS,
+                 len(prepared.tasks), len(prepared.changing),
                  len(prepared.reverting),
                  ', '.join('%s %d' % (end, list(outcomes.values()).count(
                      end)) for end in ends)))
-        self.assertEqual(3 * len(prepared.tasks) +
-                         2 * len(prepared.reverting), len(outcomes))
+        self.assertEqual(len(set(points)), len(outcomes))
+        if self.POINTS == EVERY:
+            self.assertEqual(3 * len(prepared.tasks) +
+                             2 * len(prepared.reverting), len(outcomes))
+
+    def _check(self, prepared, point):
+        """Crash at ``point``, recover; the outcome when it is right."""
+        outcome, recovered, orphans, unfinished = self._crash(prepared,
+                                                              point)
+        self.assertEqual([], orphans, '%s: orphans left' % point)
+        self.assertEqual(0, unfinished, '%s: unfinished flows' % point)
+        self.assertEqual(1, len(recovered), point)
+        self.assertEqual('ok', recovered[0].outcome,
+                         '%s: %s' % (point, recovered[0]))
+        return outcome
 
     def _crash(self, prepared, point):
         from vmax_flows import sweep
@@ -164,12 +284,13 @@ class CrashTestBase(testtools.TestCase):
         self.addCleanup(shutil.rmtree, state, ignore_errors=True)
         try:
             code = harness.run_child(server.port, state, self.OPERATION,
-                                     prepared.objects, prepared.env(point))
+                                     prepared.objects, prepared.env(point),
+                                     profile=prepared.profile)
             self.assertEqual(harness.CRASH_EXIT, code,
                              '%s: the child did not reach its crash point '
                              '(exit %s)' % (point, code))
             # Restart: a new driver on the same state; do_setup recovers.
-            driver = harness.setup(harness.driver_for(server.port, state))
+            driver = harness.setup(prepared.driver(server.port, state))
             now = comparable(sim.snapshot())
             if now == prepared.before:
                 outcome, known = 'before', prepared.known_before
@@ -181,10 +302,32 @@ class CrashTestBase(testtools.TestCase):
                               point, driver.recovered,
                               describe_difference(prepared.before, now),
                               describe_difference(prepared.after, now)))
-            orphans = sweep.find_orphans(driver.client, known)
+            orphans = [orphan for client in _array_clients(driver)
+                       for orphan in sweep.find_orphans(client, known)]
             unfinished = len(driver.flow_store.unfinished())
             recovered = driver.recovered
             driver.flow_store.close()
         finally:
             server.stop()
         return outcome, recovered, orphans, unfinished
+
+
+def _array_clients(driver):
+    """The clients of every array the driver manages (both of a
+    replicated backend)."""
+    if driver.replication is None:
+        return [driver.client]
+    return [driver.replication.primary.client,
+            driver.replication.secondary.client]
+
+
+class DistinctCrashTestBase(CrashTestBase):
+    """A crash test of the distinct crash points only (see DISTINCT)."""
+
+    POINTS = DISTINCT
+
+
+class ReadOnlyCrashTestBase(DistinctCrashTestBase):
+    """A crash test of an operation that changes nothing on the array."""
+
+    CHANGES_ARRAY = False

@@ -1,92 +1,222 @@
-"""vmax-demo: the whole run as a user starts it, and its parts."""
+"""vmax-demo: the whole run as a user starts it, in-process, and its parts.
+
+The console script runs exactly as the README's quick start starts it
+(defaults: the srdf-pair profile, real copy rates).  The in-process runs
+use the same profile with a faster copy rate (a profile file of the
+test's own) to keep the suite quick; what they check does not depend on
+copy speed.
+"""
 
 import argparse
 import configparser
+import contextlib
 import io
+import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import fixtures
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 import testtools
+import yaml
 
 from vmax_driver import demo
 
 BIN_DIR = os.path.dirname(sys.executable)
 SECRET = 'demo-Secret-77'
+PRIMARY, TARGET = '000197800123', '000197800456'
+SUMMARY_ROW = re.compile(r'^(\S.*?)\s{2,}(\d+)\s+(\d+\.\d\d)\s{2}(.*)$')
+# Copies at 64 GiB/s instead of 1 GiB/s: a 1 GiB clone takes ~16 ms.
+FAST_COPY_MIB_PER_S = 65536
 
 
 def _args(**overrides):
-    values = dict(url=None, profile=demo.DEFAULT_PROFILE, latency_ms=0.0,
-                  user=None, password=None, ca_certs=None, insecure=False,
-                  array=None, pool=None, verbose=0)
+    values = vars(demo.build_parser().parse_args([]))
     values.update(overrides)
     return argparse.Namespace(**values)
 
 
-class DemoCommandTest(testtools.TestCase):
-    """``vmax-demo`` end to end, in its own process, as documented."""
+def summary_rows(text):
+    """{operation: (round trips, seconds, result)} of the summary."""
+    rows = {}
+    for line in text.splitlines():
+        match = SUMMARY_ROW.match(line)
+        if match:
+            rows[match.group(1)] = (int(match.group(2)),
+                                    float(match.group(3)), match.group(4))
+    return rows
+
+
+def fast_profile(directory, name='srdf-pair'):
+    """A copy of a simulator profile whose arrays copy faster."""
+    from vmax_sim.model import profiles
+    with open(profiles.profile_path(name)) as source:
+        data = yaml.safe_load(source)
+    for array in data['arrays']:
+        array['copy_rate_mib_per_s'] = FAST_COPY_MIB_PER_S
+    path = os.path.join(directory, 'fast-%s.yaml' % name)
+    with open(path, 'w') as target:
+        yaml.safe_dump(data, target)
+    return path
+
+
+def run_in_process(argv):
+    """``(exit status, stdout, CHAP password)`` of ``demo.main(argv)``,
+    with the global CONF, environment and root logger restored."""
+    root = logging.getLogger()
+    saved_logging = (root.level, list(root.handlers))
+    conf = config_fixture.Config(cfg.CONF)
+    conf.setUp()
+    env = [fixtures.EnvironmentVariable(name) for name in
+           ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE')]
+    for fixture in env:
+        fixture.setUp()
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            code = demo.main(argv)
+        return code, out.getvalue(), cfg.CONF[demo.SECTION].chap_password
+    finally:
+        for fixture in env:
+            fixture.cleanUp()
+        conf.cleanUp()
+        root.setLevel(saved_logging[0])
+        root.handlers[:] = saved_logging[1]
+
+
+class DemoRunsTest(testtools.TestCase):
+    """Two whole runs, at the same time (both mostly wait for copies):
+    ``vmax-demo`` in its own process exactly as the README starts it, and
+    ``main()`` in this process with latency on a fast srdf-pair."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.tmp = tempfile.mkdtemp(prefix='test-demo-')
         env = dict(os.environ)
         env.pop('REQUESTS_CA_BUNDLE', None)
         env.pop('CURL_CA_BUNDLE', None)
-        cls.result = subprocess.run(
-            [os.path.join(BIN_DIR, 'vmax-demo')], capture_output=True,
-            text=True, timeout=300, env=env)
-        cls.rows = {}
-        for line in cls.result.stdout.splitlines():
-            match = re.match(r'^(\S.*?)\s{2,}(\d+)\s+(\d+\.\d\d)\s{2}(.*)$',
-                             line)
-            if match:
-                cls.rows[match.group(1)] = (int(match.group(2)),
-                                            float(match.group(3)),
-                                            match.group(4))
+        command = subprocess.Popen(
+            [os.path.join(BIN_DIR, 'vmax-demo')], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, env=env)
+        try:
+            cls.code, cls.out, cls.chap_password = run_in_process(
+                ['--profile', fast_profile(cls.tmp), '--latency-ms', '1'])
+        finally:
+            cls.command_out, cls.command_err = command.communicate(
+                timeout=300)
+        cls.command_code = command.returncode
+        cls.outputs = {'vmax-demo command': (cls.command_code,
+                                             cls.command_out),
+                       'main() in-process': (cls.code, cls.out)}
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+        super().tearDownClass()
+
+    # -- both runs -----------------------------------------------------------
 
     def test_exit_status_and_verdict(self):
-        self.assertEqual(0, self.result.returncode, self.result.stdout +
-                         self.result.stderr)
-        self.assertIn('vmax-demo: all steps passed', self.result.stdout)
+        for run, (code, out) in self.outputs.items():
+            self.assertEqual(0, code, '%s:\n%s' % (run, out))
+            self.assertIn('vmax-demo: all steps passed', out, run)
 
-    def test_every_step_reported_in_order(self):
+    def test_every_step_reported_in_order_and_ok(self):
         total = len(demo.STEPS)
-        positions = [self.result.stdout.index('[%d/%d] %s ... ok'
-                                              % (n, total, name))
-                     for n, (name, _) in enumerate(demo.STEPS, 1)]
-        self.assertEqual(sorted(positions), positions)
+        for run, (_, out) in self.outputs.items():
+            positions = [out.index('[%d/%d] %s ... ok' % (n, total, name))
+                         for n, (name, _) in enumerate(demo.STEPS, 1)]
+            self.assertEqual(sorted(positions), positions, run)
 
-    def test_driver_loaded_through_cinder_conf(self):
-        out = self.result.stdout
+    def test_summary_has_every_step_ok_with_round_trips(self):
+        for run, (_, out) in self.outputs.items():
+            rows = summary_rows(out)
+            self.assertEqual([name for name, _ in demo.STEPS], list(rows),
+                             run)
+            for name, (trips, _, result) in rows.items():
+                self.assertTrue(result.startswith('ok'), (run, name, result))
+                if name != 'check the array':
+                    self.assertGreater(trips, 0, (run, name))
+            self.assertEqual(0, rows['check the array'][0])
+            total = sum(row[0] for row in rows.values())
+            self.assertIn('total: %d round trips' % total, out, run)
+
+    def test_fault_rollback_leaves_array_exactly_as_before(self):
+        for run, (_, out) in self.outputs.items():
+            self.assertIn('clone failed at %s as injected; reverted'
+                          % demo.FAULT_METHOD, out, run)
+            self.assertIn('array state diff after the revert: empty - the '
+                          'array is exactly as before', out, run)
+            self.assertIn('all changes were reverted', out, run)
+            self.assertIn('no devices, snapshots, pairs or groups left',
+                          out, run)
+
+    def test_readable_length(self):
+        for run, (_, out) in self.outputs.items():
+            self.assertLess(len(out.splitlines()), 120, run)
+
+    # -- the command ---------------------------------------------------------
+
+    def test_command_loads_the_driver_through_cinder_conf(self):
+        out = self.command_out
         self.assertIn('volume_driver = vmax_driver.iscsi.VMAXISCSIDriver',
                       out)
         self.assertIn('loaded by importutils.import_object', out)
         self.assertRegex(out, r'served at http://127\.0\.0\.1:\d+')
+        self.assertIn('replication_device = target_device_id:%s' % TARGET,
+                      out)
 
-    def test_fault_revert_leaves_array_unchanged(self):
-        out = self.result.stdout
-        self.assertIn('clone failed at %s as injected; reverted'
-                      % demo.FAULT_METHOD, out)
-        self.assertIn('array state diff after the revert: empty', out)
-        self.assertIn('no devices, snapshots or pairs left', out)
+    def test_command_has_no_log_noise(self):
+        self.assertEqual('', self.command_err)
 
-    def test_summary_counts_round_trips_per_operation(self):
-        self.assertEqual([name for name, _ in demo.STEPS],
-                         list(self.rows))
-        for name in ('start driver', 'create volume', 'create snapshot',
-                     'clone volume', 'clone with injected fault',
-                     'create volume from snapshot', 'extend volume',
-                     'delete everything'):
-            trips, seconds, result = self.rows[name]
-            self.assertGreater(trips, 0, name)
-            self.assertTrue(result.startswith('ok'), result)
-        self.assertEqual(0, self.rows['check the array'][0])
-        total = sum(row[0] for row in self.rows.values())
-        self.assertIn('total: %d round trips' % total, self.result.stdout)
+    # -- the in-process run --------------------------------------------------
+
+    def test_latency_option(self):
+        self.assertIn(', 1 ms latency per call', self.out)
+
+    def test_connection_info_has_the_multipath_lists(self):
+        self.assertIn('masked to compute-1.example.org', self.out)
+        self.assertIn('connector: initiator iqn.1993-08.org.debian:',
+                      self.out)
+        self.assertIn(', multipath True\n', self.out)
+        self.assertRegex(self.out, r'target_iqns: iqn\.1992-04\.com\.emc:'
+                                   r'\S+, iqn\.1992-04\.com\.emc:\S+\n')
+        self.assertIn('target_portals: 192.0.2.11:3260, 192.0.2.12:3260',
+                      self.out)
+        self.assertRegex(self.out, r'target_luns: (\d+), \1\n')
+
+    def test_chap_password_is_masked(self):
+        self.assertIn('auth: CHAP %s / ***' % demo.CHAP_USER, self.out)
+        self.assertIn('chap_password = ***', self.out)
+        self.assertGreater(len(self.chap_password), 8)
+        self.assertNotIn(self.chap_password, self.out)
+
+    def test_retype_moved_by_the_array(self):
+        self.assertIn('vol-2 moved by the array to type vmax-demo-dss',
+                      self.out)
+        self.assertIn('storage group OS-SRP_1-Diamond-OLTP-SG -> '
+                      'OS-SRP_1-Diamond-DSS-SG', self.out)
+
+    def test_group_snapshot(self):
+        self.assertIn('group snapshot of 2 volumes, one point in time',
+                      self.out)
+        self.assertIn('group snapshot, group and its 2 volumes deleted',
+                      self.out)
+
+    def test_failover_and_failback(self):
+        self.assertIn('ok: active backend %s; vol-r replication '
+                      'failed-over, served by %s:' % (TARGET, TARGET),
+                      self.out)
+        self.assertIn('the driver now reports pool Diamond+OLTP+SRP_1+%s'
+                      % TARGET, self.out)
+        self.assertIn('ok: active backend default; vol-r replication '
+                      'enabled, served by %s:' % PRIMARY, self.out)
 
 
 class DemoPartsTest(testtools.TestCase):
@@ -98,28 +228,40 @@ class DemoPartsTest(testtools.TestCase):
         self.useFixture(fixtures.EnvironmentVariable('REQUESTS_CA_BUNDLE'))
         self.useFixture(fixtures.EnvironmentVariable('CURL_CA_BUNDLE'))
 
-    def _served(self, **credentials):
+    def _served(self, profile='vmax3-allflash', **credentials):
         import vmax_sim
-        sim = vmax_sim.Simulator.from_profile('vmax3-allflash',
-                                              clock='real')
+        sim = vmax_sim.Simulator.from_profile(profile, clock='real')
         server = sim.serve(host='127.0.0.1', port=0, **credentials)
         self.addCleanup(server.stop)
         return sim, server
 
-    def test_discovers_array_pool_and_service_level(self):
+    def test_discovers_array_pool_service_level_and_port_groups(self):
         sim, server = self._served()
         choice = demo.discover_array(server.url, (None, None))
-        self.assertEqual(demo.ArrayChoice('000197800123', 'SRP_1',
-                                          'Diamond', 'OLTP'), choice)
-        # Systems, SRPs, service-level settings.
-        self.assertEqual(3, sim.calls.total)
+        self.assertEqual(demo.ArrayChoice(
+            PRIMARY, 'SRP_1', 'Diamond', 'OLTP',
+            ['OS-PG-iSCSI-A', 'OS-PG-iSCSI-B'], None), choice)
+        # Systems, SRPs, service-level settings, port groups, RDF groups.
+        self.assertEqual(5, sim.calls.total)
+
+    def test_discovers_the_srdf_partner(self):
+        _, server = self._served('srdf-pair')
+        choice = demo.discover_array(server.url, (None, None))
+        self.assertEqual(['OS-PG-iSCSI-A'], choice.port_groups)
+        self.assertEqual({'target_device_id': TARGET,
+                          'remote_pool': 'SRP_1',
+                          'remote_port_group': 'OS-PG-iSCSI-R',
+                          'rdf_group_label': 'os-rdf-1',
+                          'allow_extend': 'True'}, choice.replication)
 
     def test_backend_section_is_a_cinder_conf(self):
-        choice = demo.ArrayChoice('000197800123', 'SRP_1', 'Diamond', None)
+        choice = demo.ArrayChoice(
+            PRIMARY, 'SRP_1', 'Diamond', None, ['PG-1', 'PG-2'],
+            {'target_device_id': TARGET, 'rdf_group_label': 'os-rdf-1'})
         parser = configparser.ConfigParser()
         parser.read_string(demo.backend_section(
             'https://10.0.0.9:5989', choice, 'admin', SECRET,
-            no_verification=True))
+            no_verification=True, chap=('chap-user', 'chap-Secret-1')))
         section = parser[demo.SECTION]
         self.assertEqual(demo.SECTION, parser['DEFAULT']['enabled_backends'])
         self.assertEqual(demo.DRIVER_CLASS, section['volume_driver'])
@@ -132,6 +274,33 @@ class DemoPartsTest(testtools.TestCase):
                          (section['vmax_service_level'],
                           section['vmax_workload']))
         self.assertEqual(SECRET, section['vmax_smis_password'])
+        self.assertEqual('PG-1, PG-2', section['vmax_port_groups'])
+        self.assertEqual(('true', 'chap-user', 'chap-Secret-1'),
+                         (section['use_chap_auth'], section['chap_username'],
+                          section['chap_password']))
+        self.assertEqual('target_device_id:%s,rdf_group_label:os-rdf-1'
+                         % TARGET, section['replication_device'])
+
+    def test_served_partner_arrays_fail_over(self):
+        """--url: no fault injection, failover because the provider
+        manages the SRDF partner; passwords never shown."""
+        tmp = self.useFixture(fixtures.TempDir()).path
+        _, server = self._served(fast_profile(tmp), user='admin',
+                                 password=SECRET)
+        out = io.StringIO()
+        code = demo.Demo(_args(url=server.url, user='admin',
+                               password=SECRET), out=out).run()
+        text = out.getvalue()
+        self.assertEqual(0, code, text)
+        rows = summary_rows(text)
+        self.assertTrue(rows['clone with injected fault'][2].startswith(
+            'skipped: fault injection needs the embedded simulator'))
+        for name in ('attach volume', 'retype volume', 'group snapshot',
+                     'fail over', 'fail back'):
+            self.assertTrue(rows[name][2].startswith('ok'), rows[name])
+            self.assertGreater(rows[name][0], 0, name)
+        self.assertIn('vmax_smis_password = ***', text)
+        self.assertNotIn(SECRET, text)
 
     def test_failed_step_stops_the_run_and_exits_1(self):
         sim, server = self._served(user='admin', password=SECRET)
@@ -161,7 +330,8 @@ class DemoPartsTest(testtools.TestCase):
         self.useFixture(fixtures.MonkeyPatch('sys.stderr', stderr.stream))
         for argv in (['--user', 'u', '--password', 'p'], ['--insecure'],
                      ['--url', 'http://h:1', '--latency-ms', '5'],
-                     ['--url', 'http://h:1', '--user', 'u']):
+                     ['--url', 'http://h:1', '--user', 'u'],
+                     ['--latency-ms', '-1']):
             err = self.assertRaises(SystemExit, demo.main, argv)
             self.assertEqual(2, err.code, argv)
 
@@ -175,3 +345,15 @@ class DemoPartsTest(testtools.TestCase):
         self.assertEqual('create volume                6      0.06  '
                          'ok: vol-1', lines[2])
         self.assertEqual('total: 36 round trips, 0.31 s', lines[-1])
+
+    def test_retype_diff_has_the_shape_cinder_computes(self):
+        from cinder import objects
+        from vmax_driver import demo_objects
+        objects.register_all()
+        old = demo_objects.volume_type(None, 'a', {'k': 'v', 'same': '1'})
+        new = demo_objects.volume_type(None, 'b', {'same': '1', 'n': 'w'})
+        self.assertEqual({'extra_specs': {'k': ('v', None),
+                                          'n': (None, 'w'),
+                                          'same': ('1', '1')},
+                          'qos_specs': {}, 'encryption': {}},
+                         demo_objects.type_diff(old, new))

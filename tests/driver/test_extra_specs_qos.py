@@ -137,15 +137,28 @@ class QosTest(testtools.TestCase):
         self.assertQosRefused({'maxIOps': '500'}, "'maxIOps'",
                               'maxIOPS, maxMBPS, DistributionType')
 
-    def test_limits_set_on_the_storage_group(self):
-        group = self.backend.array.storage_groups['OS-SRP_1-Diamond-OLTP-SG']
+    def test_retype_moves_to_the_group_of_the_limits(self):
+        # Another volume stays in the old group: its limits must not
+        # change (limits are per group, never set on a shared one).
+        self.backend.create_volume(size=1)
+        old = self.backend.array.storage_groups['OS-SRP_1-Diamond-OLTP-SG']
+        limits_before = (old.host_io_limit_iops, old.host_io_limit_mbps,
+                         old.host_io_distribution)
         self.assertTrue(self.driver.retype(
             None, self.volume, self.new_type({
                 'maxIOPS': '4000', 'maxMBPS': '250',
                 'DistributionType': 'onfailure'}), {}, V3_HOST))
+        groups = self.backend.array.groups_of_device(
+            self.backend.device_of(self.volume).device_id)
+        self.assertEqual(1, len(groups))
+        self.assertRegex(groups[0], r'^OS-SRP_1-Diamond-OLTP-Q[0-9A-F]{6}-SG$')
+        group = self.backend.array.storage_groups[groups[0]]
         self.assertEqual((4000, 250, 2), (
             group.host_io_limit_iops, group.host_io_limit_mbps,
             group.host_io_distribution))
+        self.assertEqual(limits_before, (
+            old.host_io_limit_iops, old.host_io_limit_mbps,
+            old.host_io_distribution))
 
     def test_front_end_specs_leave_the_array_alone(self):
         before = self.backend.sim.snapshot()

@@ -88,19 +88,18 @@ class RetypeTest(testtools.TestCase):
             None, volume, v3_host()))
         self.assertFalse(self.sim.diff(before))
 
-    def test_attached_volume_qos_goes_on_the_host_group(self):
+    def test_attached_volume_qos_change_falls_back(self):
+        # Limits live on the host's group, shared with the host's other
+        # volumes: new limits would need another group and view, so
+        # Cinder migrates (False) and nothing changes -- the 2.x driver
+        # set them in place and throttled the neighbours (bug 1712050).
         volume = self.backend.create_volume(size=1)
         self.backend.attach(volume)
-        masking = self.backend.masking_state()
-        self.assertTrue(self.driver.retype(
+        before = self.sim.snapshot()
+        self.assertFalse(self.driver.retype(
             None, volume, new_type({}, {'maxIOPS': '800'}), {},
             v3_host('Diamond', 'OLTP')))
-        host_group = attach_support.names('compute-1')['sg']
-        self.assertEqual(800, self.backend.array.storage_groups[
-            host_group].host_io_limit_iops)
-        self.assertEqual(0, self.backend.array.storage_groups[
-            attach_support.DEFAULT_SG].host_io_limit_iops)
-        self.assertEqual(masking, self.backend.masking_state())
+        self.assertFalse(self.sim.diff(before))
 
     def test_migrate_to_another_level(self):
         volume = self.backend.create_volume(size=1)
@@ -144,21 +143,27 @@ class RetypeTest(testtools.TestCase):
         self.assertTrue(self.driver.retype(None, volume, DSS, {},
                                            v3_host()))
 
-    def test_attached_retype_reverts_and_stays_reachable(self):
+    def test_qos_retype_reverts_after_every_step(self):
         volume = self.backend.create_volume(size=1)
-        self.backend.attach(volume)
-        view = attach_support.names('compute-1')['mv']
-        lun = self.backend.lun_of(volume, view)
+        self.backend.create_volume(size=1)
+        qos_type = new_type({}, {'maxIOPS': '900',
+                                 'DistributionType': 'always'})
+        target = self.driver._placement_for_specs({}, qos_type)[
+            'storage_group']
 
-        def still_attached(step):
-            self.assertEqual(lun, self.backend.lun_of(volume, view), step)
+        def no_qos_group(step):
+            self.assertNotIn(target, self.backend.array.storage_groups,
+                             step)
         self.run_with_failures('retype', lambda: self.driver.retype(
-            None, volume, new_type({}, {'maxIOPS': '900',
-                                        'DistributionType': 'always'}),
-            {}, v3_host('Diamond', 'OLTP')), still_attached)
-        group = self.backend.array.storage_groups[
-            attach_support.names('compute-1')['sg']]
-        self.assertEqual(0, group.host_io_limit_iops)
+            None, volume, qos_type, {}, v3_host('Diamond', 'OLTP')),
+            no_qos_group)
+        self.assertEqual(0, self.backend.array.storage_groups[
+            attach_support.DEFAULT_SG].host_io_limit_iops)
+        self.assertTrue(self.driver.retype(None, volume, qos_type, {},
+                                           v3_host('Diamond', 'OLTP')))
+        self.assertEqual([target], self.groups(volume))
+        self.assertEqual(900, self.backend.array.storage_groups[
+            target].host_io_limit_iops)
 
     def test_migrate_reverts_after_every_step(self):
         volume = self.backend.create_volume(size=1)

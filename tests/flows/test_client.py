@@ -189,9 +189,16 @@ class ClientTest(testtools.TestCase):
         self.sim.admin.hold_change_session('000197800123', GROUP, 7)
         started = self.sim.clock.now()
         self.client.create_volume('OS-c', GIB, group=GROUP)
-        self.assertEqual(8.0, self.sim.clock.now() - started)
-        self.assertEqual(5, self.sim.calls.count(
+        # Backoff from the 2 s job interval: refused at 0, 2 and 6 s,
+        # accepted at 14 s (the hold ended at 7 s).
+        self.assertEqual(14.0, self.sim.clock.now() - started)
+        self.assertEqual(4, self.sim.calls.count(
             'InvokeMethod:CreateOrModifyElementFromStoragePool'))
+
+    def test_locked_retry_backs_off_to_a_cap(self):
+        self.assertEqual([2, 4, 8, 16, 16, 16], [
+            smis_client.locked_retry_delay(2, attempt, cap_factor=8)
+            for attempt in range(1, 7)])
 
     def test_locked_group_retry_is_bounded(self):
         self.sim.admin.hold_change_session('000197800123', GROUP, 600)
@@ -199,7 +206,7 @@ class ClientTest(testtools.TestCase):
                                   self.client.create_volume, 'OS-d', GIB,
                                   group=GROUP)
         self.assertIn('locked by an existing change session', str(error))
-        self.assertIn('still locked after 10 attempts', str(error))
+        self.assertIn('still locked after 5 attempts over 18.0 s', str(error))
 
     def test_pool_capacity(self):
         capacity = self.client.pool_capacity('SRP_1')

@@ -182,8 +182,8 @@ class MaskingReadsTest(testtools.TestCase):
         self.assertEqual([{'name': names['sg'], 'srp': 'SRP_1',
                            'slo': 'Diamond', 'workload': 'OLTP',
                            'disable_compression': False,
-                           'fast_policy': None, 'fast_managed': True}],
-                         groups)
+                           'fast_policy': None, 'fast_managed': True,
+                           'limits': None}], groups)
         endpoints = self.counted(self.masking.port_group_endpoints,
                                  support.PORT_GROUP_A)
         self.assertEqual([('SE-1E:0', True), ('SE-2E:0', True)],

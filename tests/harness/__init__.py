@@ -20,8 +20,9 @@ fixed (none at the moment).
 
 The tests are in :mod:`tests.harness.test_failure_injection` (three per
 scenario and family: task cases, array faults, transport faults);
-``python -m tests.harness [--full] [OPERATION ...]`` runs the harness
-outside a test runner and prints a table of the cases.
-``VMAX_HARNESS_FULL=1`` (or ``--full``) runs every fault kind at every
-call instead of the default selection.
+``python -m tests.harness [--quick] [OPERATION ...]`` runs the harness
+outside a test runner and prints a table of the cases.  Every fault kind
+runs at every SMI-S call (the full matrix, as CI runs it);
+``VMAX_HARNESS_QUICK=1`` (or ``--quick``) runs a smaller selection for a
+fast local loop.
 """

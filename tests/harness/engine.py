@@ -7,19 +7,20 @@ task that made it -- and then runs the cases of one part:
 
 ``tasks``
     each task of the flow fails as it starts (its ``execute`` raises an
-    injected failure: the one thing the harness patches), and the last
-    top-level step (each step with the full matrix) is followed by a
-    failing step (:func:`vmax_flows.failpoints.with_failure_after`);
+    injected failure: the one thing the harness patches), and each
+    top-level step (only the last with ``VMAX_HARNESS_QUICK=1``) is
+    followed by a failing step
+    (:func:`vmax_flows.failpoints.with_failure_after`);
 ``array`` / ``transport``
     for the SMI-S calls of the clean run, every fault kind that can act
     on the call -- CIM error, return code, job exception / stuck / late
     (``array``); dropped connection and hang, each with the call executed
     or not (``transport``) -- injected with
-    ``sim.faults.add(kind, at_call=n)``.  By default the calls are the
-    first and last of each call site, and faults that reach the driver
-    exactly as another kind does are left out (:meth:`ScenarioRun.
-    selected_calls`, :data:`READ_EQUIVALENTS`, :data:`METHOD_EQUIVALENTS`);
-    ``VMAX_HARNESS_FULL=1`` runs every call x every kind.
+    ``sim.faults.add(kind, at_call=n)``, at every call, every kind that
+    applies.  ``VMAX_HARNESS_QUICK=1`` narrows that to the first and last
+    call of each call site and leaves out faults that reach the driver
+    exactly as another kind does (:meth:`ScenarioRun.selected_calls`,
+    :data:`READ_EQUIVALENTS`, :data:`METHOD_EQUIVALENTS`).
 
 Every case must end in one of the documented end states:
 
@@ -86,15 +87,16 @@ HARNESS_OPTIONS = {'vmax_job_interval': JOB_INTERVAL,
 
 EXPECTED_ERROR = exception.VolumeBackendAPIException
 
-# The whole matrix -- every fault kind at every call number -- with
-# VMAX_HARNESS_FULL=1; by default at the first and last call of each call
-# site (see ScenarioRun.selected_calls).
-FULL_MATRIX = os.environ.get('VMAX_HARNESS_FULL') == '1'
+# The whole matrix -- every fault kind at every call number -- is the
+# default (and what CI runs).  VMAX_HARNESS_QUICK=1 narrows it to the
+# first and last call of each call site (see ScenarioRun.selected_calls),
+# for a fast local loop while changing a flow.
+FULL_MATRIX = os.environ.get('VMAX_HARNESS_QUICK') != '1'
 # A lost connection and a read timeout reach the driver as the same error
 # (ProviderUnreachable), and for a call that only reads, whether the
-# provider ran it first changes nothing.  So by default a read gets
-# cim_error, drop_connection and hang_executed, and a method call loses
-# only hang without execution (the same as drop_connection for it);
+# provider ran it first changes nothing.  So the quick selection gives a
+# read cim_error, drop_connection and hang_executed, and a method call
+# loses only hang without execution (the same as drop_connection for it);
 # every kind with the full matrix.
 READ_EQUIVALENTS = ('drop_connection_executed', 'hang')
 METHOD_EQUIVALENTS = ('hang',)
@@ -473,9 +475,9 @@ class ScenarioRun(object):
 
     def selected_calls(self):
         """The calls to inject faults at: every one with the full matrix
-        (``VMAX_HARNESS_FULL=1``); by default, of the calls one task makes
-        with one operation on one class (a call *site*: the polls of a
-        job, a loop over group members), the first and the last -- the
+        (the default); with ``VMAX_HARNESS_QUICK=1``, of the calls one task
+        makes with one operation on one class (a call *site*: the polls of
+        a job, a loop over group members), the first and the last -- the
         fault before anything of that kind was done and after all the
         others were, where a partial loop must be undone."""
         if FULL_MATRIX:
@@ -737,6 +739,10 @@ class ScenarioRun(object):
         if keep_default_group:
             group = self.arena.driver.default_placement.get(
                 'storage_group')
+            if hasattr(self.scenario, 'default_group'):
+                # The scenario's volume has a default group of its own
+                # (a QoS type's: tests/harness/scenarios_qos.py).
+                group = self.scenario.default_group(self.backend)
             harmless = all(key.kind == sim_objects.KIND_SG and
                            key.ident == group and
                            dict(record)['members'] == ()

@@ -220,3 +220,8 @@ register(*scenarios_srdf.SCENARIOS)
 
 # Attach, detach and export scenarios register themselves too.
 from tests.harness import scenarios_attach  # noqa: E402,F401,H306
+
+# QoS variants (groups named for their limits, made with them).
+from tests.harness import scenarios_qos  # noqa: E402,H306
+
+register(*scenarios_qos.SCENARIOS)

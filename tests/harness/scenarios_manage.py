@@ -37,12 +37,21 @@ def target_type(backend):
                           'consumer': 'back-end'}}
 
 
-def check_moved(test, backend, volume_id, groups):
+def check_moved(test, backend, volume_id, groups, qos=False):
+    """Moved to the target; with ``qos`` into the group of the target
+    type's limits (named for them, created with them)."""
     device = base.only_device(test, backend, volume_id)
+    if qos:
+        target = backend.driver._placement_for_specs(
+            target_type(backend)['extra_specs'], target_type(backend))
+        group = backend.array.storage_groups[target['storage_group']]
+        test.assertEqual([group.name], groups(device.device_id))
+        test.assertEqual(1500, group.host_io_limit_iops)
     if family(backend) == base.VMAX3:
         placement = backend.driver.default_placement
-        test.assertEqual(['OS-SRP_1-%s-DSS-SG' % placement['slo']],
-                         groups(device.device_id))
+        if not qos:
+            test.assertEqual(['OS-SRP_1-%s-DSS-SG' % placement['slo']],
+                             groups(device.device_id))
     else:
         test.assertEqual('SATA_Pool', device.pool)
     return device
@@ -111,7 +120,8 @@ class Retype(base.Scenario):
 
     def check_done(self, test, backend, context, result):
         check_moved(test, backend, base.SOURCE_ID,
-                    backend.array.groups_of_device)
+                    backend.array.groups_of_device,
+                    qos=self.operation == 'retype')
 
 
 class MigrateVolume(Retype):

@@ -6,10 +6,10 @@ faults (lost connections and answers) -- generated from
 ``vmax_flows.registry`` when this module is imported, so an operation is
 covered the moment it is registered, and one registered without a
 scenario fails here, by name.  Each test prints how many cases it ran;
-``test_plan`` prints the whole table and the total.  By default faults
-go to the first and last call of each call site, and reads skip faults
-equivalent to others (see :mod:`tests.harness.engine`);
-``VMAX_HARNESS_FULL=1`` runs the full matrix.
+``test_plan`` prints the whole table and the total.  Every fault kind
+goes to every SMI-S call of the clean run (the full matrix);
+``VMAX_HARNESS_QUICK=1`` runs a smaller selection (see
+:mod:`tests.harness.engine`) for a fast local loop.
 """
 
 import collections
@@ -80,7 +80,8 @@ class HarnessPlanTest(HarnessTestCase):
                 '%d scenarios over %d operations%s' % (
                     totals['task'] + totals['call'], totals['task'],
                     totals['call'], totals['scenario'], len(operations),
-                    ' (full matrix)' if engine.FULL_MATRIX else ''))
+                    ' (full matrix)' if engine.FULL_MATRIX
+                    else ' (quick selection, VMAX_HARNESS_QUICK=1)'))
 
 
 class FailureInjectionTest(HarnessTestCase):

@@ -3,7 +3,8 @@
 Find the referenced device and check it (not in a view or a replication
 session, not managed as another volume, in this type's pool, whole GiB)
 before any change; then move it into the type's default storage group,
-label it ``OS-<volume uuid>`` and set the type's QoS limits.  Every step
+label it ``OS-<volume uuid>`` (a type with QoS limits: the default group
+of those limits, created with them).  Every step
 reverts: a failure leaves the device as it was found.
 """
 
@@ -33,5 +34,4 @@ def sample_request(family):
     placement = common.sample_placement(family)
     return {'volume': common.item('volume', common.SAMPLE_VOLUME_ID, 10),
             'reference': {'source-id': '0001A'},
-            'placement': placement, 'new_placement': placement,
-            'qos': None}
+            'placement': placement, 'new_placement': placement}

@@ -18,6 +18,4 @@ def build(client, request):
 
 
 def sample_request(family):
-    request = retype.sample_request(family)
-    request['qos'] = None
-    return request
+    return retype.sample_request(family)

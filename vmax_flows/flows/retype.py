@@ -1,12 +1,13 @@
 """retype: move a device to a new volume type's placement on the same
-array -- service level, workload, compression, FAST policy (storage
-group moves) or VMAX2 thin pool (relocation) -- and set its QoS limits.
+array -- service level, workload, compression, FAST policy, QoS limits
+(storage group moves) or VMAX2 thin pool (relocation).
 
 Resolve the device, plan the move (reads only), find or create the
-target group, leave the old groups, join the new one, relocate (VMAX2),
-set host I/O limits.  An attached device keeps its host group and view:
-the driver sends only changes that keep masking intact (QoS) through
-this flow and lets Cinder migrate otherwise.  Every step reverts.
+target group (a group for QoS limits is created with them), leave the
+old groups, join the new one, relocate (VMAX2).  An attached device
+keeps its host group and view: a change that would need another one
+(service level, QoS limits) ends the flow at the plan, before any
+change, and the driver lets Cinder migrate.  Every step reverts.
 """
 
 from vmax_flows.flows import common
@@ -40,8 +41,6 @@ def add_move_steps(flow, client, step):
     flow.add(retype_tasks.LeaveGroups(client, step('leave_groups')))
     flow.add(retype_tasks.JoinGroup(client, step('join_group')))
     flow.add(retype_tasks.RelocateDevice(client, step('relocate_device')))
-    flow.add(retype_tasks.ApplyHostIOLimits(client,
-                                            step('apply_host_io_limits')))
 
 
 def sample_new_placement(family):
@@ -62,5 +61,4 @@ def sample_request(family):
                                   location=common.sample_location(
                                       family, '0001A')),
             'placement': common.sample_placement(family),
-            'new_placement': sample_new_placement(family),
-            'qos': {'iops': 1000, 'mbps': 100, 'distribution': 3}}
+            'new_placement': sample_new_placement(family)}

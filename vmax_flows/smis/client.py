@@ -33,6 +33,9 @@ ALREADY_EXISTS_WORDS = ('already exist', 'duplicate')
 # The array refuses changes to a storage group while another change
 # session holds it (bug 1554634); such calls are retried, bounded.
 LOCKED_WORDS = ('change session', 'is locked')
+# Backoff between retries of a locked group: at most this many job
+# intervals (see locked_retry_delay).
+LOCKED_BACKOFF_CAP = 8
 
 
 def volume_record(instance, system_name):
@@ -447,23 +450,31 @@ class ArrayClient(object):
             return_code=rc)
 
     def _invoke_when_unlocked(self, method, target, what, params):
+        # Retries back off (locked_retry_delay) within the time a job wait
+        # may take, (retries - 1) x interval: the same bound as before,
+        # in fewer calls when the hold is long.
         waiter = self.waiter
         started = waiter.monotonic()
-        for attempt in range(1, waiter.retries + 1):
+        budget = waiter.interval * max(waiter.retries - 1, 0)
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 return self.session.invoke(method, target, **params)
             except exceptions.ArrayRuleError as exc:
-                if not _says_locked(exc) or attempt == waiter.retries:
-                    if _says_locked(exc):
-                        exc.message = '%s; still locked after %d attempts ' \
-                            'over %.1f s' % (exc.message, attempt,
-                                             waiter.monotonic() - started)
+                if not _says_locked(exc):
+                    raise
+                waited = waiter.monotonic() - started
+                delay = min(locked_retry_delay(waiter.interval, attempt),
+                            budget - waited)
+                if attempt >= waiter.retries or delay <= 0:
+                    exc.message = '%s; still locked after %d attempts ' \
+                        'over %.1f s' % (exc.message, attempt, waited)
                     raise
                 LOG.info('%s (to %s) refused, a change session holds the '
-                         'group; retrying in %.1f s (attempt %d of %d)',
-                         method, what, waiter.interval, attempt,
-                         waiter.retries)
-                waiter.sleep(waiter.interval)
+                         'group; retrying in %.1f s (attempt %d)',
+                         method, what, delay, attempt)
+                waiter.sleep(delay)
 
     def settle_job(self, error):
         """After a job wait timed out, give the job one more (shorter)
@@ -501,6 +512,15 @@ class ArrayClient(object):
                   is not None else None,
                   'system_name': self.info.system_name, 'composite': False}
         return record
+
+
+def locked_retry_delay(interval, attempt, cap_factor=LOCKED_BACKOFF_CAP):
+    """Seconds to wait before retrying a change refused because another
+    change session holds the group: ``interval`` doubled per attempt, at
+    most ``cap_factor`` intervals.  A short hold (another attach on the same
+    host) is retried at once; a long one (a job still working on the group)
+    costs few calls, and every attempt stays bounded."""
+    return interval * min(2 ** (attempt - 1), cap_factor)
 
 
 def _says_locked(exc):

@@ -26,6 +26,7 @@ import weakref
 import pywbem
 
 from vmax_flows import exceptions
+from vmax_flows import qos
 from vmax_flows.smis import client as smis_client
 from vmax_flows.smis.connection import NAMESPACE
 from vmax_flows.smis import paths
@@ -44,8 +45,11 @@ ID_TYPE_WWPN = 2
 ID_TYPE_ISCSI = 5
 OPERATIONAL_OK = 2
 DEFAULT_ISCSI_PORT = 3260
+# With the host I/O limits: read in the same round trip, so that a retype
+# can tell whether an attached device's limits change (vmax_flows.qos).
 GROUP_PROPERTIES = ['ElementName', 'EMCSRP', 'EMCSLO', 'EMCWorkload',
-                    'EMCFastSetting', 'EMCDisableCompression']
+                    'EMCFastSetting', 'EMCDisableCompression'] + \
+    list(qos.PROPERTIES)
 
 _CLIENTS = weakref.WeakKeyDictionary()
 _CLIENTS_LOCK = threading.Lock()
@@ -140,7 +144,8 @@ class MaskingClient(object):
     def device_groups(self, device_id):
         """Storage groups of a device with their settings, or None when
         the device does not exist: ``[{'name', 'srp', 'slo', 'workload',
-        'fast_policy', 'fast_managed'}]``."""
+        'fast_policy', 'fast_managed', 'limits'}]`` (``limits``: canonical
+        host I/O limits or None)."""
         try:
             found = self.session.associators(
                 self.client.volume_path(device_id),
@@ -163,7 +168,8 @@ class MaskingClient(object):
                 'disable_compression': bool(
                     group.get('EMCDisableCompression')),
                 'fast_policy': policy,
-                'fast_managed': bool(srp or slo or fast)})
+                'fast_managed': bool(srp or slo or fast),
+                'limits': qos.limits_of(group)})
         return sorted(groups, key=lambda g: g['name'])
 
     def device_luns(self, device_id):

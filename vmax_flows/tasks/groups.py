@@ -3,6 +3,7 @@
 import logging
 
 from vmax_flows import exceptions
+from vmax_flows import qos
 from vmax_flows.tasks import base
 
 LOG = logging.getLogger(__name__)
@@ -17,6 +18,15 @@ class EnsureStorageGroup(base.ArrayTask):
     group exists.  Revert deletes the group only if this task created it
     and it is still empty -- a concurrent flow may have put a device in it
     meanwhile (field scenario S02).
+
+    A placement with QoS limits names a group of its own (``...-Q<token>
+    -SG``); this task creates it *with* its limits -- CreateGroup, then
+    one ModifyInstance, one step whose revert deletes the group -- and
+    reads a found group's limits in the same single GetInstance.  A found
+    group without limits is completed (see :func:`vmax_flows.qos.
+    check_found`; that is never undone: a group named for limits has no
+    business going back to none); one with other limits is refused
+    before any change.
     """
 
     def __init__(self, client, name, provides='storage_group'):
@@ -26,7 +36,22 @@ class EnsureStorageGroup(base.ArrayTask):
         group = placement.get('storage_group')
         if not group:
             return None
-        if self.client.get_group(group) is not None:
+        limits = placement.get('qos')
+        if limits:
+            found, current = qos.find_group(self.client, group)
+        else:
+            found = self.client.get_group(group) is not None
+        if found:
+            if limits and qos.check_found(group, current, limits):
+                with base.array_change('set host I/O limits of %s' % group):
+                    try:
+                        qos.write_limits(self.client, group, limits)
+                    except Exception as exc:
+                        exc.vmax_found_group = True
+                        raise
+                LOG.info('%s: storage group %s had no host I/O limits; '
+                         'set to %s', self.name, group,
+                         qos.describe(limits))
             return {'name': group, 'created': False}
         with base.array_change('create storage group %s' % group):
             try:
@@ -36,8 +61,13 @@ class EnsureStorageGroup(base.ArrayTask):
                         exc, lambda: self.client.get_group(group)):
                     raise
                 created = True
-        LOG.info('%s: storage group %s %s', self.name, group,
-                 'created' if created else 'found (created concurrently)')
+            if limits:
+                # A concurrent creator of the same name sets the same
+                # limits: writing them again is harmless.
+                qos.set_on_new_group(self.client, group, limits)
+        LOG.info('%s: storage group %s %s%s', self.name, group,
+                 'created' if created else 'found (created concurrently)',
+                 ' with %s' % qos.describe(limits) if limits else '')
         return {'name': group, 'created': created}
 
     def _create(self, group, placement):
@@ -57,7 +87,8 @@ class EnsureStorageGroup(base.ArrayTask):
         if not base.failed(result):
             if not result or not result['created']:
                 return None
-        elif not base.attempted(result, self.client):
+        elif getattr(result.exception, 'vmax_found_group', False) or \
+                not base.attempted(result, self.client):
             return None
         if self.client.get_group(group) is None:
             return None

@@ -15,6 +15,7 @@ the device's default storage group).
 import logging
 
 from vmax_flows import exceptions
+from vmax_flows import qos
 from vmax_flows.smis import masking as smis_masking
 from vmax_flows.tasks import base
 
@@ -46,7 +47,9 @@ class PlanAttach(MaskingTask):
       be in only one such group);
     * otherwise: the host's group for the placement, leaving the default
       group first when both carry a service level (bug 1515176: the
-      default group, never another host's).
+      default group, never another host's).  A volume of a QoS type made
+      before groups were named for their limits leaves the type's former
+      default group the same way.
     """
 
     def __init__(self, client, name, provides='attach_plan'):
@@ -61,6 +64,9 @@ class PlanAttach(MaskingTask):
         names = [g['name'] for g in groups]
         host, shared = masking['host_group'], masking['shared_group']
         default = masking.get('default_group')
+        former = masking.get('former_default_group')
+        if former and default not in names and former in names:
+            default = former
         plan = {'groups': names, 'leave_group': None}
         for target in (host, shared):
             if target['storage_group'] in names:
@@ -84,7 +90,8 @@ class PlanAttach(MaskingTask):
     def _target(target):
         return {'storage_group': target['storage_group'],
                 'view': target['view'],
-                'settings': dict(target.get('settings') or {})}
+                'settings': dict(target.get('settings') or {}),
+                'limits': target.get('limits')}
 
 
 class FindMaskingView(MaskingTask):
@@ -269,14 +276,27 @@ class EnsureHostStorageGroup(MaskingTask):
     """The host's storage group for the placement (or its plain shared
     group): the existing view's group, else found or created with the
     placement's service level / FAST policy.  Revert deletes it only if
-    this task created it and it is still empty and in no view."""
+    this task created it and it is still empty and in no view.
+
+    QoS (``attach_plan['limits']``): the host's group for those limits
+    (its name carries their token, so a host's volumes of other limits
+    are never in it) is created *with* them: CreateGroup, then one
+    ModifyInstance, in this one step.  A found group (the view's, or one
+    created concurrently) has its limits read: none are completed, other
+    ones refused before any change (:func:`vmax_flows.qos.check_found`).
+    The host's shared group never carries limits.
+    """
 
     def __init__(self, client, name, provides='host_storage_group'):
         super().__init__(client, name, provides=provides)
 
     def execute(self, attach_plan, existing_view):
+        limits = attach_plan.get('limits')
         if existing_view is not None:
-            return {'name': existing_view['storage_group'], 'created': False}
+            group = existing_view['storage_group']
+            if limits:
+                self._check_found(group, limits)
+            return {'name': group, 'created': False}
         group, settings = attach_plan['storage_group'], \
             attach_plan['settings']
         with base.array_change('create storage group %s' % group):
@@ -285,16 +305,33 @@ class EnsureHostStorageGroup(MaskingTask):
                 workload=settings.get('workload'),
                 disable_compression=settings.get('disable_compression'),
                 fast_policy=settings.get('fast_policy'))
-        LOG.info('%s: storage group %s %s', self.name, group,
-                 'created' if created else 'found')
+            if limits and created:
+                qos.set_on_new_group(self.client, group, limits)
+        if limits and not created:
+            self._check_found(group, limits)
+        LOG.info('%s: storage group %s %s%s', self.name, group,
+                 'created' if created else 'found',
+                 ' with %s' % qos.describe(limits) if limits else '')
         return {'name': group, 'created': created}
+
+    def _check_found(self, group, limits):
+        found, current = qos.find_group(self.client, group)
+        if not found or not qos.check_found(group, current, limits):
+            return
+        with base.array_change('set host I/O limits of %s' % group):
+            try:
+                qos.write_limits(self.client, group, limits)
+            except Exception as exc:
+                exc.vmax_found_group = True
+                raise
 
     def revert(self, attach_plan, existing_view, result, flow_failures,
                **kwargs):
         if existing_view is not None:
             return None
         if base.failed(result):
-            if not base.attempted(result, self.client):
+            if getattr(result.exception, 'vmax_found_group', False) or \
+                    not base.attempted(result, self.client):
                 return None
         elif not result['created']:
             return None
@@ -367,7 +404,10 @@ class AddToHostGroup(MaskingTask):
                     not base.attempted(result, self.client) or \
                     group not in self.client.groups_of_volume(device_id):
                 return None
-        elif not result['added']:
+        elif not result['added'] or \
+                group not in self.client.groups_of_volume(device_id):
+            # Nothing added, or this revert already took it out before
+            # its process died (the recovery runs it again).
             return None
         return base.left_behind(self.undo(
             'remove device %s from storage group %s' % (device_id, group),

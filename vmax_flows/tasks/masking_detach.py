@@ -24,6 +24,7 @@ import logging
 
 from vmax_flows import exceptions
 from vmax_flows import hostnames
+from vmax_flows import qos
 from vmax_flows.tasks import base
 from vmax_flows.tasks import masking as attach_tasks
 
@@ -257,10 +258,17 @@ class DeleteHostStorageGroup(attach_tasks.MaskingTask):
         return base.left_behind(self.undo(
             'recreate storage group %s around device %s'
             % (group, device['device_id']), 'storage group %s' % group,
-            self.client.create_storage_group, group, settings['srp'],
-            settings['slo'], settings['workload'],
+            self._recreate, group, settings, device['device_id']))
+
+    def _recreate(self, group, settings, device_id):
+        created = self.client.create_storage_group(
+            group, settings['srp'], settings['slo'], settings['workload'],
             settings['disable_compression'], settings['fast_policy'],
-            [device['device_id']]))
+            [device_id])
+        if settings.get('limits'):
+            # As it was: a group named for limits carries them.
+            qos.write_limits(self.client, group, settings['limits'])
+        return created
 
 
 class ReturnToDefaultGroup(attach_tasks.MaskingTask):
@@ -293,6 +301,10 @@ class ReturnToDefaultGroup(attach_tasks.MaskingTask):
                     disable_compression=placement.get(
                         'disable_compression'),
                     fast_policy=placement.get('fast_policy'))
+                if created and placement.get('qos'):
+                    # The default group of QoS limits is made with them.
+                    qos.set_on_new_group(self.client, group,
+                                         placement['qos'])
                 self.client.add_members(group, [device['device_id']])
         return {'group': group, 'created': created}
 

@@ -1,9 +1,13 @@
 """Retype and migrate tasks: move a device between storage groups (a new
-service level, workload, compression or FAST policy), between VMAX2 thin
-pools, and set host I/O limits.  Each undoes exactly what it did.
+service level, workload, compression, FAST policy or QoS limits) and
+between VMAX2 thin pools.  Each undoes exactly what it did.
+
+QoS limits are a property of the placement: new limits mean the default
+group of those limits (:mod:`vmax_flows.qos`), never limits changed in
+place on a group other volumes share.
 
 Store inputs: ``device`` (a volume record), ``new_placement`` (where the
-device goes), ``qos`` (limits from :mod:`vmax_flows.qos`, or None).
+device goes).
 """
 
 import logging
@@ -38,9 +42,12 @@ class PlanMove(base.ArrayTask):
     leaves and joins and where host I/O limits go.  Changes nothing.
 
     ``{'leave': [groups], 'join': group or None, 'relocate_to': pool or
-    None, 'attached': bool, 'views': [...], 'qos_groups': [...]}``.  An
-    attached device keeps its host group and view (its masking stays
-    intact); only an unattached one moves between default groups.
+    None, 'attached': bool, 'views': [...]}``.  An attached device keeps
+    its host group and view (its masking stays intact); only an
+    unattached one moves between default groups.  So an attached device
+    whose service level or QoS limits change raises
+    :class:`NeedsHostMigration` (both live on its host's group, shared
+    with the host's other volumes of the same settings).
     """
 
     def __init__(self, client, name, provides='move_plan'):
@@ -71,8 +78,6 @@ class PlanMove(base.ArrayTask):
         else:
             self._check_attached(device_id, groups, in_view, views,
                                  new_placement)
-        plan['qos_groups'] = sorted(in_view) if views else \
-            ([target] if target else [])
         if not self.client.info.is_vmax3:
             current = self._pool(device_id)
             if current != new_placement['pool']:
@@ -100,6 +105,20 @@ class PlanMove(base.ArrayTask):
                     'settings %s); moving it to %s would unmask it'
                     % (device_id, ', '.join(views), group['name'], have,
                        wanted))
+        # The limits of the device's host I/O: those of its view's group
+        # (a host's shared group carries none).  Other limits would mean
+        # another host group and view -- unmasking it, however briefly.
+        have = [g['limits'] for g in groups
+                if g['name'] in in_view and g.get('limits')]
+        wanted = qos_limits.canonical(placement.get('qos'))
+        if any(limits != wanted for limits in have) or \
+                (wanted and not have):
+            raise NeedsHostMigration(
+                'Device %s is attached through %s with %s; %s needs '
+                'another storage group and masking view'
+                % (device_id, ', '.join(views),
+                   qos_limits.describe(have[0] if have else None),
+                   qos_limits.describe(wanted)))
 
     def _pool(self, device_id):
         return pool_of(self.client, device_id)
@@ -225,47 +244,6 @@ class RelocateDevice(base.ArrayTask):
             % (device['device_id'], source),
             'device %s' % device['device_id'], self._relocate,
             device['device_id'], source))
-
-
-class ApplyHostIOLimits(base.ArrayTask):
-    """Set the QoS limits on the plan's groups (for an attached device its
-    host groups, else its default group); revert restores the old ones.
-    Without QoS limits nothing is changed: limits set by an administrator
-    on a group are left alone."""
-
-    def __init__(self, client, name, provides='host_io_limits'):
-        super().__init__(client, name, provides=provides)
-
-    def execute(self, move_plan, qos):
-        if not qos:
-            return {'changed': {}}
-        changed = {}
-        for group in move_plan['qos_groups']:
-            current = qos_limits.read_limits(self.client, group)
-            if current is None or qos_limits.same_limits(current, qos):
-                continue
-            try:
-                qos_limits.write_limits(self.client, group, qos)
-            except Exception as exc:
-                exc.vmax_change_attempted = 'limits of %s' % group
-                exc.vmax_limits = dict(changed, **{group: current})
-                raise
-            changed[group] = current
-            LOG.info('%s: host I/O limits of %s set to %s (were %s)',
-                     self.name, group, qos, current)
-        return {'changed': changed}
-
-    @base.best_effort_revert
-    def revert(self, move_plan, qos, result, flow_failures, **kwargs):
-        if base.failed(result):
-            changed = getattr(result.exception, 'vmax_limits', None) or {}
-        else:
-            changed = result['changed']
-        problems = [self.undo(
-            'restore host I/O limits of %s' % group, 'storage group %s'
-            % group, qos_limits.write_limits, self.client, group, old)
-            for group, old in sorted(changed.items())]
-        return base.left_behind(*problems)
 
 
 class EnsureTargetGroup(groups.EnsureStorageGroup):

@@ -323,6 +323,28 @@ MEMBER_OF_COLLECTION.link('Collection', k.TIER, 'Member', k.THIN_POOL,
                           _tier_pools, _pool_tiers)
 
 
+def _child_groups(ctx, node):
+    array = node.array
+    return _many(k.SG.node(array, array.storage_groups[name])
+                 for name in node.item.children
+                 if name in array.storage_groups)
+
+
+def _parent_group(ctx, node):
+    array = node.array
+    name = array.parent_of_group(node.item.name)
+    parent = array.storage_groups.get(name) if name else None
+    return _one(k.SG.node(array, parent) if parent else None)
+
+
+# Cascaded storage groups: parent (Collection) -> child (Member).  Looked
+# up from the child, which has at most one parent.
+SG_IN_SG = AssocKind('SE_MemberOfCollection_DMG_DMG',
+                     ('Collection', 'Member'), 'Member')
+SG_IN_SG.link('Collection', k.SG, 'Member', k.SG, _child_groups,
+              _parent_group)
+
+
 CONCRETE_DEPENDENCY = AssocKind('CIM_ConcreteDependency',
                                 ('Antecedent', 'Dependent'))
 for _svc, _dep in ((k.CCS, k.SG), (k.CCS, k.IG), (k.CCS, k.PG),
@@ -568,7 +590,7 @@ TIER_POLICY_APPLIES.link('PolicySet', k.POLICY_RULE, 'ManagedElement', k.SG,
 
 ALL = (HOSTED_SERVICE, HOSTED_POOL, SYSTEM_DEVICE, ALLOCATED_FROM_POOL,
        ELEMENT_CAPABILITIES, SETTINGS_TO_CAPABILITIES, ORDERED_MEMBER,
-       MEMBER_OF_COLLECTION, CONCRETE_DEPENDENCY, ASSOCIATED_SG,
+       MEMBER_OF_COLLECTION, SG_IN_SG, CONCRETE_DEPENDENCY, ASSOCIATED_SG,
        ASSOCIATED_IG, ASSOCIATED_PG, PROTOCOL_CONTROLLER_FOR_UNIT, BINDS_TO,
        AFFECTED_JOB_ELEMENT, STORAGE_SYNCHRONIZED, GROUP_SYNCHRONIZED,
        ASSOCIATED_TIER_POLICY, TIER_POLICY_APPLIES)

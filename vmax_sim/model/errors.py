@@ -161,6 +161,18 @@ def last_device_in_view(device_id, group, view):
             'view first' % (device_id, group, view))
 
 
+def last_device_of_parent_in_view(device_id, group, parent, view):
+    return ('Cannot remove device %s from storage group %s: it is the last '
+            'device of parent storage group %s, which is in masking view '
+            '%s; delete the view first' % (device_id, group, parent, view))
+
+
+def last_child_devices_in_view(child, parent, view):
+    return ('Cannot remove storage group %s from parent storage group %s: '
+            'it holds the last devices of the parent, which is in masking '
+            'view %s; delete the view first' % (child, parent, view))
+
+
 def group_not_empty(kind, name, count):
     return ('%s %s is not empty (%d members); use Force to delete it'
             % (kind_name(kind), name, count))
@@ -177,6 +189,96 @@ def device_unbound(device_id):
 
 def device_in_pool(device_id, pool):
     return 'Device %s is already in pool %s' % (device_id, pool)
+
+
+# -- cascaded storage groups ------------------------------------------------
+
+def parent_not_plain(group):
+    return ('Storage group %s cannot be a parent storage group: a parent '
+            'has no SRP, service level, workload or FAST policy' % group)
+
+
+def parent_holds_no_devices(group):
+    return ('Storage group %s is a parent storage group and cannot hold '
+            'devices' % group)
+
+
+def group_holds_devices(group, count):
+    return ('Storage group %s holds %d devices and cannot also hold child '
+            'storage groups' % (group, count))
+
+
+def child_is_parent(child):
+    return ('Storage group %s is a parent storage group and cannot be a '
+            'child: storage groups cascade one level only' % child)
+
+
+def parent_is_child(group, parent):
+    return ('Storage group %s is a child of parent storage group %s and '
+            'cannot be a parent: storage groups cascade one level only'
+            % (group, parent))
+
+
+def child_has_parent(child, parent):
+    return ('Storage group %s is already a child of parent storage group %s'
+            % (child, parent))
+
+
+def child_of_itself(group):
+    return 'Storage group %s cannot be a child of itself' % group
+
+
+def not_a_child(child, parent):
+    return 'Storage group %s is not a child of storage group %s' % (
+        child, parent)
+
+
+def child_cannot_be_deleted(child, parent):
+    return ('Storage group %s cannot be deleted: it is a child of parent '
+            'storage group %s' % (child, parent))
+
+
+def parent_no_fast_policy(group):
+    return ('Storage group %s is a parent storage group and cannot be '
+            'associated with a FAST policy' % group)
+
+
+# -- moving devices between storage groups ----------------------------------
+
+def move_same_group(group):
+    return ('Cannot move devices from storage group %s to itself' % group)
+
+
+def move_fast_mismatch(source, target):
+    return ('Cannot move devices from storage group %s to %s: one is '
+            'managed by FAST and the other is not' % (source, target))
+
+
+def move_srp_mismatch(source, source_srp, target, target_srp):
+    return ('Cannot move devices from storage group %s (SRP %s) to %s (SRP '
+            '%s): a move cannot change the SRP'
+            % (source, source_srp, target, target_srp))
+
+
+def move_disruptive(device_id, source, target, views_before, views_after):
+    return ('Cannot move device %s from storage group %s to %s '
+            'non-disruptively: it is masked through %s and would be masked '
+            'through %s' % (device_id, source, target,
+                            _views_text(views_before),
+                            _views_text(views_after)))
+
+
+def _views_text(views):
+    if not views:
+        return 'no masking view'
+    return 'masking view%s %s' % ('s' if len(views) > 1 else '',
+                                  ', '.join(views))
+
+
+def move_lun_taken(device_id, lun, view):
+    return ('Cannot move device %s non-disruptively: its host LUN %d is '
+            'used by another device in masking view %s' % (device_id, lun,
+                                                           view))
 
 
 # -- placement, service levels, compression, FAST ---------------------------

@@ -17,6 +17,10 @@ def associate_fast_policy(estate, serial, storage_group, policy):
     checks.fast_policy(arr, policy)
     sg = checks.storage_group(arr, storage_group)
     checks.sg_unlocked(estate, arr, storage_group)
+    if sg.is_parent:
+        # A parent SG is never FAST managed: its children carry policies.
+        raise errors.ArrayError(errors.parent_no_fast_policy(storage_group),
+                                errors.CODE_INVALID)
     if sg.fast_policy:
         raise errors.ArrayError(errors.sg_already_fast(storage_group,
                                                        sg.fast_policy),

@@ -6,6 +6,7 @@ Groups are addressed by kind (``objects.KIND_SG`` / ``KIND_IG`` /
 (IG) or port names (PG).  All checks run before the first change.
 """
 
+from vmax_sim.model import cascade
 from vmax_sim.model import checks
 from vmax_sim.model import errors
 from vmax_sim.model import mutate
@@ -18,18 +19,26 @@ _MAX_MBPS = 100000
 
 def create_storage_group(estate, serial, name, *, srp=None, slo=None,
                          workload=None, disable_compression=False,
-                         fast_policy=None, members=()):
+                         fast_policy=None, members=(), children=()):
     """Create an SG (``CreateGroup`` Type 4) and return it.
 
     VMAX3: ``srp``/``slo``/``workload`` (workload None = ``NONE``; an SLO
     without an SRP takes the default SRP) must be a setting the SRP
     offers; ``disable_compression`` only on All Flash.  VMAX2:
     ``fast_policy`` associates the SG with a FAST policy at once.
-    ``members`` are DeviceIDs that join in order.
+    ``members`` are DeviceIDs that join in order; ``children`` (names of
+    existing SGs) make it a parent SG instead (see :mod:`.cascade`).
     """
     estate.tick()
     arr = checks.array(estate, serial)
     checks.new_name(arr, o.KIND_SG, name, arr.storage_groups)
+    if children and (srp or slo or workload or fast_policy):
+        raise errors.ArrayError(errors.parent_not_plain(name),
+                                errors.CODE_INVALID)
+    if children and members:
+        raise errors.ArrayError(
+            errors.group_holds_devices(name, len(members)),
+            errors.CODE_INVALID)
     if arr.is_vmax3:
         if fast_policy:
             raise errors.ArrayError(errors.fast_policy_on_vmax3(serial),
@@ -68,9 +77,13 @@ def create_storage_group(estate, serial, name, *, srp=None, slo=None,
                         disable_compression=bool(disable_compression),
                         created_at=estate.clock.now())
     devices = _check_sg_additions(estate, arr, sg, members, new_group=True)
+    child_names = cascade.check_new_children(estate, arr, sg, children,
+                                             new_group=True)
     mutate.add_group(arr, o.KIND_SG, sg)
     for device_id in devices:
         mutate.join_sg(arr, sg, device_id)
+    for child in child_names:
+        mutate.attach_child(arr, sg, arr.storage_groups[child])
     return sg
 
 
@@ -103,9 +116,10 @@ def create_port_group(estate, serial, name, ports=()):
 def delete_group(estate, serial, kind, name, force=False):
     """Delete an SG / IG / PG (``DeleteGroup``).
 
-    Refused while a masking view uses it, while it has members unless
-    ``force``, and (SG) while a change session holds it.  Members are
-    not deleted, only released.
+    Refused while a masking view uses it, while it has members (or, a
+    parent SG, children) unless ``force``, (SG) while a change session
+    holds it and while it is the child of a parent SG.  Members are not
+    deleted, only released.
     """
     estate.tick()
     arr = checks.array(estate, serial)
@@ -117,6 +131,9 @@ def delete_group(estate, serial, kind, name, force=False):
         raise errors.ArrayError(errors.group_in_view(kind, name, views[0]),
                                 errors.CODE_IN_USE)
     count = len(_members(kind, group))
+    if kind == o.KIND_SG:
+        cascade.check_not_a_child(arr, name)
+        count += len(group.children)
     if count and not force:
         raise errors.ArrayError(errors.group_not_empty(kind, name, count),
                                 errors.CODE_IN_USE)
@@ -181,14 +198,11 @@ def remove_members(estate, serial, kind, name, members):
                 errors.member_not_in_group(kind, member, name),
                 errors.CODE_INVALID)
         wanted.append(member)
-    if kind == o.KIND_SG and wanted and len(wanted) == len(present):
-        # The array keeps a view's storage group non-empty: the view goes
-        # first (the 2.x driver's last-volume clean-up does it that way).
-        views = arr.views_of_group(kind, name)
-        if views:
-            raise errors.ArrayError(
-                errors.last_device_in_view(wanted[-1], name, views[0]),
-                errors.CODE_IN_USE)
+    if kind == o.KIND_SG:
+        # The array keeps a view's storage group non-empty (a parent
+        # through its children): the view goes first (the 2.x driver's
+        # last-volume clean-up does it that way).
+        cascade.check_keeps_devices(arr, removed={name: wanted})
     for member in wanted:
         if kind == o.KIND_SG:
             mutate.leave_sg(arr, group, member)
@@ -270,8 +284,8 @@ def delete_hardware_id(estate, serial, storage_id):
 def create_masking_view(estate, serial, name, storage_group,
                         initiator_group, port_group):
     """Create a masking view (``CreateMaskingView``); every device of the
-    SG gets a host LUN, lowest free first, starting at 1.  Refused when
-    no port of the PG is online."""
+    SG (of every child, for a parent SG) gets a host LUN, lowest free
+    first, starting at 1.  Refused when no port of the PG is online."""
     estate.tick()
     arr = checks.array(estate, serial)
     checks.new_name(arr, o.KIND_VIEW, name, arr.masking_views)
@@ -312,6 +326,8 @@ def _members(kind, group):
 def _check_sg_additions(estate, arr, sg, members, new_group=False):
     if not new_group:
         checks.sg_unlocked(estate, arr, sg.name)
+    if members:
+        cascade.check_can_hold_devices(arr, sg)
     devices = []
     present = arr.storage_groups.get(sg.name)
     for device_id in members:

@@ -82,25 +82,79 @@ def remove_device(estate, arr, device_id):
 def join_sg(arr, sg, device_id):
     sg.members.append(device_id)
     arr._sgs_of_device.setdefault(device_id, {})[sg.name] = None
-    for view_name in arr._views_of_group.get((o.KIND_SG, sg.name), ()):
+    # The views of the SG's parent show the device too (cascaded SGs).
+    for view_name in arr.views_showing_group(sg.name):
         view = arr.masking_views[view_name]
         if device_id not in view.luns:
             view.luns[device_id] = lowest_free_lun(view)
+    _take_compression(arr, sg, device_id)
+
+
+def _take_compression(arr, sg, device_id):
     if arr.is_vmax3 and sg.srp:
         arr.devices[device_id].compressed = (
             arr.all_flash and not sg.disable_compression)
 
 
 def leave_sg(arr, sg, device_id):
+    views = arr.views_showing_group(sg.name)
     sg.members.remove(device_id)
+    _unindex_membership(arr, sg.name, device_id)
+    _hide_unless_shown(arr, views, [device_id])
+
+
+def _unindex_membership(arr, sg_name, device_id):
     groups = arr._sgs_of_device.get(device_id)
     if groups is not None:
-        groups.pop(sg.name, None)
+        groups.pop(sg_name, None)
         if not groups:
             del arr._sgs_of_device[device_id]
-    for view_name in arr._views_of_group.get((o.KIND_SG, sg.name), ()):
-        # A view has exactly one SG, so leaving it hides the device.
-        arr.masking_views[view_name].luns.pop(device_id, None)
+
+
+def _hide_unless_shown(arr, view_names, device_ids):
+    """Drop the LUNs of ``device_ids`` in ``view_names`` where no other
+    SG of the device (or its parent) still puts it in the view: with
+    cascading a device may reach one view through two groups."""
+    for view_name in view_names:
+        view = arr.masking_views[view_name]
+        for device_id in device_ids:
+            if device_id in view.luns and \
+                    not arr.device_shown_by_view(device_id, view_name):
+                del view.luns[device_id]
+
+
+def move_device(arr, source, target, device_id, luns):
+    """Move a device from SG ``source`` to SG ``target`` in one step;
+    ``luns`` maps every view showing it afterwards to its host LUN there
+    (the caller keeps the old numbers: a non-disruptive move)."""
+    before = arr.views_of_device(device_id)
+    source.members.remove(device_id)
+    _unindex_membership(arr, source.name, device_id)
+    target.members.append(device_id)
+    arr._sgs_of_device.setdefault(device_id, {})[target.name] = None
+    _hide_unless_shown(arr, before, [device_id])
+    for view_name, lun in luns.items():
+        arr.masking_views[view_name].luns[device_id] = lun
+    _take_compression(arr, target, device_id)
+
+
+def attach_child(arr, parent, child):
+    """Make ``child`` a child SG of ``parent``; the parent's views show
+    the child's devices from now on."""
+    parent.children.append(child.name)
+    arr._parent_of_sg[child.name] = parent.name
+    for view_name in arr.views_of_group(o.KIND_SG, parent.name):
+        view = arr.masking_views[view_name]
+        for device_id in child.members:
+            if device_id not in view.luns:
+                view.luns[device_id] = lowest_free_lun(view)
+
+
+def detach_child(arr, parent, child):
+    views = arr.views_of_group(o.KIND_SG, parent.name)
+    parent.children.remove(child.name)
+    arr._parent_of_sg.pop(child.name, None)
+    _hide_unless_shown(arr, views, list(child.members))
 
 
 def lowest_free_lun(view):
@@ -121,14 +175,17 @@ def add_group(arr, kind, group):
 
 def remove_group(arr, kind, name):
     from vmax_sim.model import checks
+    if kind == o.KIND_SG:
+        group = arr.storage_groups[name]
+        parent = arr.parent_of_group(name)
+        if parent is not None:
+            detach_child(arr, arr.storage_groups[parent], group)
+        for child in list(group.children):
+            detach_child(arr, group, arr.storage_groups[child])
     group = checks.group_collection(arr, kind).pop(name)
     if kind == o.KIND_SG:
         for dev in group.members:
-            groups = arr._sgs_of_device.get(dev)
-            if groups is not None:
-                groups.pop(name, None)
-                if not groups:
-                    del arr._sgs_of_device[dev]
+            _unindex_membership(arr, name, dev)
     elif kind == o.KIND_IG:
         for hwid in group.hardware_ids:
             arr._ig_of_hwid.pop(hwid, None)
@@ -151,9 +208,8 @@ def add_view(arr, view):
                 (o.KIND_IG, view.initiator_group),
                 (o.KIND_PG, view.port_group)):
         arr._views_of_group.setdefault(key, {})[view.name] = None
-    sg = arr.storage_groups[view.storage_group]
     lun = 1
-    for dev in sg.members:
+    for dev in arr.devices_of_group(view.storage_group):
         if dev not in view.luns:
             while lun in view.luns.values():
                 lun += 1

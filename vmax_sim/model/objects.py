@@ -242,6 +242,13 @@ class StorageGroup:
     be in only one such SG.  ``session_held_until`` is an out-of-band
     change session (admin hold) that makes changes fail until that clock
     time.  Host I/O limits: 0 = no limit.
+
+    Cascading: a *parent* SG holds child SGs (``children``, names in
+    joining order) instead of devices; it has no SRP, service level or
+    FAST policy, and a view on it masks every device of every child.
+    Children are plain or FAST SGs with devices; one level only (see
+    :mod:`vmax_sim.model.cascade`).  The parent of a child is derived
+    (:meth:`Array.parent_of_group`).
     """
 
     name: str
@@ -254,8 +261,13 @@ class StorageGroup:
     host_io_limit_mbps: int = 0
     host_io_distribution: int = DISTRIBUTION_NEVER
     members: list = dataclasses.field(default_factory=list)
+    children: list = dataclasses.field(default_factory=list)
     session_held_until: typing.Optional[float] = None
     created_at: float = 0.0
+
+    @property
+    def is_parent(self):
+        return bool(self.children)
 
     @property
     def fast_managed(self):
@@ -555,6 +567,8 @@ class Array:
     # Derived indexes (not persisted, not compared).
     _sgs_of_device: dict = dataclasses.field(
         default_factory=dict, repr=False, compare=False)
+    _parent_of_sg: dict = dataclasses.field(
+        default_factory=dict, repr=False, compare=False)
     _views_of_group: dict = dataclasses.field(
         default_factory=dict, repr=False, compare=False)
     _ig_of_hwid: dict = dataclasses.field(
@@ -603,12 +617,51 @@ class Array:
         """Names of the views using the group ``name`` of ``kind``."""
         return list(self._views_of_group.get((kind, name), ()))
 
-    def views_of_device(self, device_id):
-        """Names of the views the device is visible through."""
+    def parent_of_group(self, name):
+        """Name of the parent SG of the SG ``name``, or None."""
+        return self._parent_of_sg.get(name)
+
+    def masking_sgs(self, name):
+        """The SG ``name`` and its parent, if any: the groups whose views
+        show the SG's devices."""
+        parent = self._parent_of_sg.get(name)
+        return (name,) if parent is None else (name, parent)
+
+    def views_showing_group(self, name):
+        """Names of the views that show the devices of the SG ``name``:
+        its own views and those of its parent."""
         views = []
-        for sg in self._sgs_of_device.get(device_id, ()):
+        for sg in self.masking_sgs(name):
             views.extend(self._views_of_group.get((KIND_SG, sg), ()))
         return views
+
+    def devices_of_group(self, name):
+        """DeviceIDs a view on the SG ``name`` masks: its members, or for
+        a parent every member of every child (each once, in order)."""
+        sg = self.storage_groups[name]
+        if not sg.children:
+            return list(sg.members)
+        found = {}
+        for child in sg.children:
+            for dev in self.storage_groups[child].members:
+                found[dev] = None
+        return list(found)
+
+    def views_of_device(self, device_id):
+        """Names of the views the device is visible through: those of its
+        SGs and of their parents (each once)."""
+        views = {}
+        for sg in self._sgs_of_device.get(device_id, ()):
+            for view in self.views_showing_group(sg):
+                views[view] = None
+        return list(views)
+
+    def device_shown_by_view(self, device_id, view_name):
+        """True when one of the device's SGs (or its parent) is the SG of
+        the view ``view_name``."""
+        wanted = self.masking_views[view_name].storage_group
+        return any(wanted in self.masking_sgs(sg)
+                   for sg in self._sgs_of_device.get(device_id, ()))
 
     def group_of_hardware_id(self, storage_id):
         """Name of the IG holding the initiator, or None."""
@@ -672,6 +725,9 @@ class Array:
         for sg in self.storage_groups.values():
             for dev in sg.members:
                 self._sgs_of_device.setdefault(dev, {})[sg.name] = None
+        self._parent_of_sg = {child: sg.name
+                              for sg in self.storage_groups.values()
+                              for child in sg.children}
         self._views_of_group = {}
         for view in self.masking_views.values():
             for kind, name in ((KIND_SG, view.storage_group),

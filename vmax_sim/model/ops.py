@@ -17,6 +17,9 @@ delete_initiator_group, delete_port_group), add_members, remove_members,
 set_host_io_limits, create_hardware_id, delete_hardware_id,
 create_masking_view, delete_masking_view.
 
+Cascaded storage groups (:mod:`.cascade`): add_child_groups,
+remove_child_groups, move_members.
+
 Replication (:mod:`.replication`): create_snapshot, link_snapshot,
 create_snapvx_replica, unlink_snapshot, terminate_snapshot, create_clone,
 create_srdf_pair, dissolve, detach, suspend, resync, failover, failback,
@@ -33,6 +36,9 @@ Jobs (:mod:`.jobs`): start_job, get_job, terminate_job,
 purge_finished_jobs, key_of.
 """
 
+from vmax_sim.model.cascade import add_child_groups  # noqa
+from vmax_sim.model.cascade import move_members  # noqa
+from vmax_sim.model.cascade import remove_child_groups  # noqa
 from vmax_sim.model.fast import associate_fast_policy  # noqa
 from vmax_sim.model.fast import disassociate_fast_policy  # noqa
 from vmax_sim.model.fast import storage_groups_of_policy  # noqa

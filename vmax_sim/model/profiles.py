@@ -180,7 +180,8 @@ def _seed_objects(estate, spec):
             estate, serial, sg['name'], srp=sg.get('srp'),
             slo=sg.get('slo'), workload=sg.get('workload'),
             disable_compression=sg.get('disable_compression', False),
-            fast_policy=sg.get('fast_policy'))
+            fast_policy=sg.get('fast_policy'),
+            children=sg.get('children', ()))
         limits = {k: sg[k] for k in ('iops', 'mbps', 'distribution')
                   if k in sg}
         if limits:

@@ -1,16 +1,18 @@
 """State captures and their differences: the basis of rollback checks.
 
 :func:`capture` (``estate.snapshot()``) records every object a client can
-observe -- devices with label, size, pool and SG membership; groups;
-hardware IDs; ports; views with LUNs; SnapVX snapshots, links, clones and
-SRDF pairs with their states; replication groups and group replicas; RDF
-groups; pool figures; licences -- and leaves out jobs, the clock, copy
-byte counts and id counters.  ``before.diff(after)`` (or
+observe -- devices with label, size, pool and SG membership; groups (a
+parent SG with its children, a child with its parent); hardware IDs;
+ports; views with LUNs; SnapVX snapshots, links, clones and SRDF pairs
+with their states; replication groups and group replicas; RDF groups;
+pool figures; licences -- and leaves out jobs, the clock, copy byte
+counts and id counters.  ``before.diff(after)`` (or
 ``estate.diff(since=before)``) names what was created, changed (field by
 field, old -> new) and deleted.  Membership of storage groups and
-replication groups is captured as a set (sorted): the order in which
-devices joined has no meaning on the array, and a revert that puts a
-device back with AddMembers cannot restore its old position::
+replication groups, and the children of a parent SG, are captured as
+sets (sorted): the order in which devices joined has no meaning on the
+array, and a revert that puts a device back with AddMembers cannot
+restore its old position::
 
     before = estate.snapshot()
     ...                                  # a refused operation
@@ -43,7 +45,8 @@ _TITLES = {
 }
 _SHOWN = {
     o.KIND_DEVICE: ('label', 'size_bytes', 'pool', 'storage_groups'),
-    o.KIND_SG: ('srp', 'slo', 'workload', 'fast_policy', 'members'),
+    o.KIND_SG: ('srp', 'slo', 'workload', 'fast_policy', 'members',
+                'children', 'parent'),
     o.KIND_IG: ('hardware_ids',),
     o.KIND_PG: ('ports',),
     o.KIND_HWID: ('id_type',),
@@ -112,7 +115,8 @@ def _array_records(arr, out):
             host_io_limit_iops=sg.host_io_limit_iops,
             host_io_limit_mbps=sg.host_io_limit_mbps,
             host_io_distribution=sg.host_io_distribution,
-            members=sorted(sg.members))
+            members=sorted(sg.members), children=sorted(sg.children),
+            parent=arr.parent_of_group(sg.name))
     for ig in arr.initiator_groups.values():
         out[key(o.KIND_IG, serial, ig.name)] = _record(
             hardware_ids=ig.hardware_ids)

@@ -47,9 +47,16 @@ def _array_lines(estate, arr):
         setting = sg.fast_setting
         locked = (' locked' if sg.session_held_until is not None
                   and estate.clock.now() < sg.session_held_until else '')
-        yield '  SG %s%s: %d devices%s' % (
-            sg.name, ' [%s]' % setting if setting else '',
-            len(sg.members), locked)
+        parent = arr.parent_of_group(sg.name)
+        if sg.children:
+            content = 'parent of %s (%d devices)' % (
+                ', '.join(sg.children),
+                len(arr.devices_of_group(sg.name)))
+        else:
+            content = '%d devices' % len(sg.members)
+        yield '  SG %s%s: %s%s%s' % (
+            sg.name, ' [%s]' % setting if setting else '', content,
+            ', child of %s' % parent if parent else '', locked)
     for ig in arr.initiator_groups.values():
         yield '  IG %s: %s' % (ig.name, ', '.join(ig.hardware_ids) or '-')
     for pg in arr.port_groups.values():

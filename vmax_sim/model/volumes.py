@@ -9,6 +9,7 @@ state as of the clock's now.
 import collections
 import math
 
+from vmax_sim.model import cascade
 from vmax_sim.model import checks
 from vmax_sim.model import errors
 from vmax_sim.model import mutate
@@ -42,6 +43,7 @@ def _plan_create(estate, arr, label, size_bytes, storage_group, pool, thin,
     if storage_group is not None:
         sg = checks.storage_group(arr, storage_group)
         checks.sg_unlocked(estate, arr, sg.name)
+        cascade.check_can_hold_devices(arr, sg)
         checks.sg_room(arr, sg, count)
     if arr.is_vmax3:
         # The SG's SRP decides placement; an SG without one uses the

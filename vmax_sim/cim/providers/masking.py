@@ -1,6 +1,7 @@
-"""Controller configuration (masking groups and views) and hardware ID
-management."""
+"""Controller configuration (masking groups and views, cascaded storage
+groups, MoveMembers) and hardware ID management."""
 
+from vmax_sim.cim import errors
 from vmax_sim.cim import invocation as inv
 from vmax_sim.cim import kinds
 from vmax_sim.model import objects as o
@@ -13,16 +14,30 @@ _MODEL_KIND = {kinds.SG.name: o.KIND_SG, kinds.IG.name: o.KIND_IG,
 PORT_KINDS = (kinds.ISCSI_EP, kinds.FC_EP)
 
 
-def _member_ids(call, model_kind, name='Members', required=False):
-    """Model identities of the members named by a reference array."""
-    if model_kind == o.KIND_SG:
-        nodes = call.refs(name, (kinds.VOLUME,), required)
-        return [n.item.device_id for n in nodes], [inv.volume_key(n)
-                                                   for n in nodes]
+def _sg_members(call, required=False):
+    """Members of a storage group: volumes, or (a parent SG) child storage
+    groups -- never both in one call.  Returns (child SG names or None,
+    DeviceIDs, affected keys)."""
+    nodes = call.refs('Members', (kinds.VOLUME, kinds.SG), required)
+    groups = [n for n in nodes if n.kind is kinds.SG]
+    if not groups:
+        return None, [n.item.device_id for n in nodes], [
+            inv.volume_key(n) for n in nodes]
+    if len(groups) != len(nodes):
+        raise errors.invalid_parameter(
+            'Parameter Members of method %s: volumes and storage groups '
+            'cannot be mixed' % call.methodname)
+    return [n.item.name for n in groups], [], [inv.group_key(n)
+                                               for n in groups]
+
+
+def _member_ids(call, model_kind, required=False):
+    """Initiator storage ids (IG) or port names (PG) named by
+    ``Members``."""
     if model_kind == o.KIND_IG:
-        nodes = call.refs(name, (kinds.HWID,), required)
+        nodes = call.refs('Members', (kinds.HWID,), required)
         return [n.item.storage_id for n in nodes], []
-    nodes = call.refs(name, PORT_KINDS, required)
+    nodes = call.refs('Members', PORT_KINDS, required)
     return [n.item.name for n in nodes], []
 
 
@@ -58,9 +73,9 @@ def create_group(call):
     group_type = inv.uint(call.require('Type'))
     inv.check_value('Type', group_type, tuple(GROUP_TYPES))
     group_kind, model_kind = GROUP_TYPES[group_type]
-    members, affected = _member_ids(call, model_kind)
     estate, serial = call.estate, call.serial
     if model_kind == o.KIND_SG:
+        children, members, affected = _sg_members(call)
         srp, slo, workload, policy = _fast_setting(call)
         compression_off = inv.is_true(call.get('EMCDisableCompression'))
 
@@ -68,13 +83,14 @@ def create_group(call):
             return ops.create_storage_group(
                 estate, serial, name, srp=srp, slo=slo, workload=workload,
                 disable_compression=compression_off, fast_policy=policy,
-                members=members)
-    elif model_kind == o.KIND_IG:
-        def action():
-            return ops.create_initiator_group(estate, serial, name, members)
+                members=members, children=children or ())
     else:
+        members, affected = _member_ids(call, model_kind)
+        create = (ops.create_initiator_group if model_kind == o.KIND_IG
+                  else ops.create_port_group)
+
         def action():
-            return ops.create_port_group(estate, serial, name, members)
+            return create(estate, serial, name, members)
     return call.run_job(action, _group_out(call, group_kind,
                                            'MaskingGroup'),
                         affected=affected)
@@ -94,22 +110,48 @@ def delete_group(call):
         call.estate, call.serial, model_kind, name, force))
 
 
-def _change_members(call, change):
+def _change_members(call, change, change_children):
+    """AddMembers / RemoveMembers: volumes, initiators or ports -- or,
+    on a storage group, child storage groups (cascading)."""
     group, model_kind = _masking_group(call)
-    members, affected = _member_ids(call, model_kind, required=True)
     name = group.item.name
-    locks = [name] if model_kind == o.KIND_SG else []
+    if model_kind != o.KIND_SG:
+        members, affected = _member_ids(call, model_kind, required=True)
+        return call.run_job(
+            lambda: change(call.estate, call.serial, model_kind, name,
+                           members), affected=affected, locks=[])
+    children, members, affected = _sg_members(call, required=True)
+    if children is None:
+        return call.run_job(
+            lambda: change(call.estate, call.serial, model_kind, name,
+                           members), affected=affected, locks=[name])
     return call.run_job(
-        lambda: change(call.estate, call.serial, model_kind, name, members),
-        affected=affected, locks=locks)
+        lambda: change_children(call.estate, call.serial, name, children),
+        affected=affected, locks=[name] + children)
 
 
 def add_members(call):
-    return _change_members(call, ops.add_members)
+    return _change_members(call, ops.add_members, ops.add_child_groups)
 
 
 def remove_members(call):
-    return _change_members(call, ops.remove_members)
+    return _change_members(call, ops.remove_members,
+                           ops.remove_child_groups)
+
+
+def move_members(call):
+    """MoveMembers: volumes from one storage group to another of the same
+    array, keeping host access; the job holds both groups' change
+    sessions."""
+    nodes = call.refs('Members', (kinds.VOLUME,), required=True)
+    source = call.ref('SourceMaskingGroup', (kinds.SG,), required=True)
+    target = call.ref('TargetMaskingGroup', (kinds.SG,), required=True)
+    devices = [n.item.device_id for n in nodes]
+    names = (source.item.name, target.item.name)
+    return call.run_job(
+        lambda: ops.move_members(call.estate, call.serial, names[0],
+                                 names[1], devices),
+        affected=[inv.volume_key(n) for n in nodes], locks=list(names))
 
 
 def create_masking_view(call):
@@ -157,6 +199,7 @@ PROVIDERS = {
     (kinds.CCS, 'DeleteGroup'): delete_group,
     (kinds.CCS, 'AddMembers'): add_members,
     (kinds.CCS, 'RemoveMembers'): remove_members,
+    (kinds.CCS, 'MoveMembers'): move_members,
     (kinds.CCS, 'CreateMaskingView'): create_masking_view,
     (kinds.CCS, 'DeleteMaskingView'): delete_masking_view,
     (kinds.HWID_SERVICE, 'CreateStorageHardwareID'): create_hardware_id,
