@@ -127,7 +127,11 @@ class Demo(demo_steps.LifecycleSteps):
         text = backend_section(url, choice, self.args.user,
                                self.args.password, self.args.ca_certs,
                                self.args.insecure,
-                               chap=(CHAP_USER, secrets.token_urlsafe(12)))
+                               chap=(CHAP_USER, secrets.token_urlsafe(12)),
+                               # The run's own operation state: no other
+                               # run's flows to recover, nothing to leave
+                               # under Cinder's state_path.
+                               state_path=self._workdir)
         path = os.path.join(self._workdir, 'cinder.conf')
         with open(path, 'w') as conf_file:
             conf_file.write(text)
@@ -157,7 +161,8 @@ class Demo(demo_steps.LifecycleSteps):
         if self.server is not None:
             self.server.stop()
             self.server = None
-        # The cinder.conf holds the passwords.
+        # The cinder.conf holds the passwords; the flow state is the
+        # run's own.
         shutil.rmtree(self._workdir, ignore_errors=True)
 
     # -- counting -------------------------------------------------------------

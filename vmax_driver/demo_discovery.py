@@ -147,9 +147,11 @@ def _replication_device(conn, serial, srps, port_groups):
 
 
 def backend_section(url, choice, user=None, password=None,
-                    ca_certs=None, no_verification=False, chap=None):
+                    ca_certs=None, no_verification=False, chap=None,
+                    state_path=None):
     """cinder.conf text with the demo's backend section; ``chap`` is
-    ``(username, password)`` to turn CHAP on."""
+    ``(username, password)`` to turn CHAP on; ``state_path`` is where the
+    driver keeps the state of its operations (crash recovery)."""
     scheme, _, hostport = url.partition('://')
     host, _, port = hostport.rstrip('/').rpartition(':')
     lines = ['[DEFAULT]',
@@ -182,6 +184,8 @@ def backend_section(url, choice, user=None, password=None,
     if choice.replication:
         lines.append('replication_device = %s' % ','.join(
             '%s:%s' % item for item in choice.replication.items()))
+    if state_path:
+        lines.append('vmax_state_path = %s' % state_path)
     # A simulator finishes jobs and copies in well under a second: poll
     # often, and for at most about a minute.
     lines += ['vmax_job_interval = 0.1', 'vmax_job_retries = 600', '']

@@ -160,8 +160,13 @@ class LifecycleSteps(object):
         info = self.driver.initialize_connection(self.objects['vol-1'],
                                                  dobj.CONNECTOR)
         data = iscsi_info.loggable(info)['data']
-        lines = ['ok: vol-1 masked to %s, LUN %s' % (
-            dobj.CONNECTOR['host'], data.get('target_lun')),
+        # Multipath: one IQN, portal and LUN per port of the port group.
+        paths = [len(data.get(key) or ()) for key in
+                 ('target_iqns', 'target_portals', 'target_luns')]
+        ok = paths[0] > 0 and len(set(paths)) == 1
+        lines = ['%s: vol-1 masked to %s, LUN %s' % (
+            'ok' if ok else 'FAILED', dobj.CONNECTOR['host'],
+            data.get('target_lun')),
             'connector: initiator %s, multipath %s' % (
                 dobj.CONNECTOR['initiator'], dobj.CONNECTOR['multipath'])]
         for key in ('target_iqns', 'target_portals', 'target_luns'):
@@ -170,7 +175,7 @@ class LifecycleSteps(object):
         lines.append('auth: %s' % ('%s %s / %s' % (
             data['auth_method'], data['auth_username'],
             data['auth_password']) if data.get('auth_method') else 'none'))
-        return '\n'.join(lines), bool(data.get('target_iqns'))
+        return '\n'.join(lines), ok
 
     def step_detach(self):
         self.driver.terminate_connection(self.objects['vol-1'],
@@ -318,8 +323,11 @@ class LifecycleSteps(object):
             'ok' if not left else 'FAILED',
             'no devices, snapshots, pairs or groups left' if not left else
             '%d object(s) left' % len(left))]
-        # Storage groups and masking the flows made may stay, as on a
-        # real array; show everything for the record.
+        # Storage groups the flows made for a placement stay, as on a
+        # real array; show every change for the record.
+        if diff:
+            lines.append('changes kept since the driver started (storage '
+                         'groups stay, as on a real array):')
         lines.extend('  ' + line for line in diff.lines())
         return '\n'.join(lines), not left
 

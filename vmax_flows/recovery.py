@@ -33,6 +33,7 @@ from taskflow.types import failure
 
 from vmax_flows import exceptions
 from vmax_flows import runner
+from vmax_flows.tasks import base
 
 LOG = logging.getLogger(__name__)
 
@@ -168,6 +169,10 @@ def _recover_one(flow_store, detail, rebuild, count_calls, log):
             action, why = REVERTED, 'the process died at %s' % stopped
             died = ProcessDied('the process running %s died during %s'
                                % (operation, stopped))
+            journal = (engine.storage.get_task_progress_details(stopped) or
+                       {}).get('details', {}).get(base.JOURNAL_KEY)
+            if journal is not None:
+                setattr(died, base.JOURNAL_KEY, journal)
             engine.storage.save(stopped, failure.Failure.from_exception(
                 died), states.FAILURE)
     log.warning('Recovery: %s flow %s will be %s: %s', operation,

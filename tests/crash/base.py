@@ -26,15 +26,28 @@ PROFILES = dict(scenarios_groups.PROFILES)
 # * EVERY: execute-start, execute-end and after of every task, revert-start
 #   and revert-end of every task with a real revert;
 # * DISTINCT: only the points that leave a different array and flow
-#   state.  A task that changed nothing on the array in the clean run
-#   (a lookup, a plan, a lock) adds no state: crashing inside it or after
-#   it is the same as crashing at the start of the next task (recovery
-#   fails the RUNNING task, else the first PENDING one, alike).  So: the
-#   first task's start, execute-end and after of every task that changed
-#   the array, after the last task, and in revert the start of the first
-#   revert and the end of every revert that undoes a change.
+#   state.  Recovery fails the task that was RUNNING, else the first
+#   PENDING one, so crashing after a task is crashing at the start of the
+#   next, and a task that changed nothing on the array in the clean run
+#   (a lookup, a plan, a lock; no revert to speak of) adds no state of its
+#   own.  So: for every task that changed the array, the start (its
+#   revert must not undo what it did not do) and the end (it did it, its
+#   result is lost) of its execute -- the points of later ones undo it
+#   from its saved result -- and after the last of them when tasks that
+#   change nothing follow (all undone from saved results); after the last
+#   task; in revert the end of every revert that undoes a change (it
+#   runs again at recovery, with the flow REVERTING).  A removal, which
+#   recovery completes, has no execute starts (a task restarted from its
+#   start runs as usual); an operation that changes nothing only the
+#   start of its first task.
+# * VARIANT, for an operation whose flow is another's with other inputs
+#   (the snapshot attach / detach, migrate_volume = retype's tasks,
+#   failback = failover's): that the recovery rebuilds and ends it right
+#   after the crashes proper to it -- execute-end of every task that
+#   changed the array, and after the last task.
 EVERY = 'every'
 DISTINCT = 'distinct'
+VARIANT = 'variant'
 
 
 def served(estate_dict):
@@ -136,6 +149,7 @@ class Prepared(object):
             self.objects, self.known_before, self.known_after = \
                 SCENARIOS[operation](driver, sim)
             self.estate = sim.estate.to_dict()
+            self.orphans = {'before': _orphans(driver, self.known_before)}
             self.before = comparable(sim.snapshot())
         finally:
             server.stop()
@@ -156,6 +170,7 @@ class Prepared(object):
             driver.flow_decorator = watch
             harness.call(driver, operation, self.objects)
             self.after = comparable(sim.snapshot())
+            self.orphans['after'] = _orphans(driver, self.known_after)
             # Crashing inside a revert TaskFlow's no-op stands for adds
             # nothing to the crash after that task: only real reverts.
             self.reverting = [node.name for node, _ in flows[0].iter_nodes()
@@ -180,16 +195,25 @@ class Prepared(object):
                 ['%s@%s' % (task, where) for task in self.reverting
                  for where in harness.REVERT_POINTS]
         changing = [t for t in self.tasks if t in self.changing]
-        found = ['%s@execute-start' % self.tasks[0]]
+        if kind == VARIANT:
+            return ['%s@execute-end' % task for task in changing] + \
+                ['%s@after' % self.tasks[-1]]
+        from vmax_flows import recovery
+        # A removal is completed from where it stopped: a task restarted
+        # from its start runs as it always does.
+        starts = not recovery.removes(self.operation)
+        found = []
         for task in changing:
-            found += ['%s@execute-end' % task, '%s@after' % task]
-        if self.tasks[-1] not in changing:
-            found.append('%s@after' % self.tasks[-1])
-        undoing = [t for t in self.reverting if t in changing]
-        if undoing:
-            found.append('%s@revert-start' % undoing[-1])
-            found += ['%s@revert-end' % task for task in undoing]
-        return found
+            found += ['%s@execute-start' % task] if starts else []
+            found.append('%s@execute-end' % task)
+        if changing and changing[-1] != self.tasks[-1]:
+            found.append('%s@after' % changing[-1])
+        if not changing:
+            # Nothing to undo or finish: that recovery rebuilds and ends it.
+            return ['%s@execute-start' % self.tasks[0]]
+        found.append('%s@after' % self.tasks[-1])
+        return found + ['%s@revert-end' % task for task in self.reverting
+                        if task in changing]
 
     def env(self, point):
         env = {harness.CRASH_ENV: point}
@@ -278,7 +302,6 @@ class CrashTestBase(testtools.TestCase):
         return outcome
 
     def _crash(self, prepared, point):
-        from vmax_flows import sweep
         sim, server = served(prepared.estate)
         state = tempfile.mkdtemp(prefix='vmax-crash-')
         self.addCleanup(shutil.rmtree, state, ignore_errors=True)
@@ -293,17 +316,18 @@ class CrashTestBase(testtools.TestCase):
             driver = harness.setup(prepared.driver(server.port, state))
             now = comparable(sim.snapshot())
             if now == prepared.before:
-                outcome, known = 'before', prepared.known_before
+                outcome = 'before'
             elif now == prepared.after:
-                outcome, known = 'after', prepared.known_after
+                outcome = 'after'
             else:
                 self.fail('%s: the array is neither as before nor as after '
                           '(%s); versus before:\n%s\nversus after:\n%s' % (
                               point, driver.recovered,
                               describe_difference(prepared.before, now),
                               describe_difference(prepared.after, now)))
-            orphans = [orphan for client in _array_clients(driver)
-                       for orphan in sweep.find_orphans(client, known)]
+            # The sweep reads only what the captures compare: on an array
+            # exactly as before (after), it finds what it found there.
+            orphans = prepared.orphans[outcome]
             unfinished = len(driver.flow_store.unfinished())
             recovered = driver.recovered
             driver.flow_store.close()
@@ -312,13 +336,15 @@ class CrashTestBase(testtools.TestCase):
         return outcome, recovered, orphans, unfinished
 
 
-def _array_clients(driver):
-    """The clients of every array the driver manages (both of a
-    replicated backend)."""
-    if driver.replication is None:
-        return [driver.client]
-    return [driver.replication.primary.client,
-            driver.replication.secondary.client]
+def _orphans(driver, known):
+    """What the orphan sweep finds on every array the driver manages
+    (both of a replicated backend), ``known`` the ids Cinder knows."""
+    from vmax_flows import sweep
+    clients = [driver.client] if driver.replication is None else [
+        driver.replication.primary.client,
+        driver.replication.secondary.client]
+    return [orphan for client in clients
+            for orphan in sweep.find_orphans(client, known)]
 
 
 class DistinctCrashTestBase(CrashTestBase):
@@ -331,3 +357,9 @@ class ReadOnlyCrashTestBase(DistinctCrashTestBase):
     """A crash test of an operation that changes nothing on the array."""
 
     CHANGES_ARRAY = False
+
+
+class VariantCrashTestBase(CrashTestBase):
+    """A crash test of a variant's own crash points (see VARIANT)."""
+
+    POINTS = VARIANT

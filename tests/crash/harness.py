@@ -8,7 +8,9 @@ point from the ``VMAX_CRASH_AT`` environment variable (set in the child
 only) and runs the operation until it ends itself with ``os._exit``.  The
 test process then starts a new driver on the same state path, whose
 ``do_setup`` recovers the flow, and compares the array with captures taken
-before and after a clean run of the same operation.
+before and after a clean run of the same operation.  The array profile
+is the scenario's (``PROFILE``, or ``SRDF_PROFILE`` for replication: two
+arrays, the driver's ``replication_device`` on the second).
 
 Crash points (``<task>@<where>``):
 

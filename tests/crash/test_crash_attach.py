@@ -1,34 +1,23 @@
 """Crash tests of attach, detach and the exports (see
-tests.crash.harness); the distinct crash points only (base.DISTINCT)."""
+tests.crash.harness): the distinct crash points (base.DISTINCT), a
+variant's own (base.VARIANT)."""
 
 from tests.crash import base
 
 
-# EnsureInitiatorGroup.revert, failed with ProcessDied (a crash after it
-# made the host's initiator group, before its result was saved), has no
-# progress record and keeps what it may have made: the registered
-# initiator and the group stay (vmax_flows/tasks/masking.py).
-IG_KEPT = 'initiator group and registered initiator left after a crash ' \
-    'inside EnsureInitiatorGroup'
-
-
 class InitializeConnectionCrashTest(base.DistinctCrashTestBase):
     OPERATION = 'initialize_connection'
-    KNOWN_ISSUES = {'initialize_connection.ensure_initiator_group'
-                    '@execute-end': IG_KEPT}
 
 
 class TerminateConnectionCrashTest(base.DistinctCrashTestBase):
     OPERATION = 'terminate_connection'
 
 
-class InitializeConnectionSnapshotCrashTest(base.DistinctCrashTestBase):
+class InitializeConnectionSnapshotCrashTest(base.VariantCrashTestBase):
     OPERATION = 'initialize_connection_snapshot'
-    KNOWN_ISSUES = {'initialize_connection_snapshot.ensure_initiator_group'
-                    '@execute-end': IG_KEPT}
 
 
-class TerminateConnectionSnapshotCrashTest(base.DistinctCrashTestBase):
+class TerminateConnectionSnapshotCrashTest(base.VariantCrashTestBase):
     OPERATION = 'terminate_connection_snapshot'
 
 

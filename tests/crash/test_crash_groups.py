@@ -1,5 +1,5 @@
 """Crash tests of the consistency-group operations (see
-tests.crash.harness); the distinct crash points only (base.DISTINCT)."""
+tests.crash.harness): the distinct crash points (base.DISTINCT)."""
 
 from tests.crash import base
 

@@ -1,6 +1,7 @@
 """Crash tests of the SRDF operations on the srdf-pair profile (see
 tests.crash.harness): the recovery rebuilds each flow on the arrays it
-ran on.  The distinct crash points only (base.DISTINCT)."""
+ran on.  The distinct crash points (base.DISTINCT), a variant's own
+(base.VARIANT)."""
 
 from tests.crash import base
 
@@ -21,5 +22,5 @@ class FailoverVolumeCrashTest(base.DistinctCrashTestBase):
     OPERATION = 'failover_volume'
 
 
-class FailbackVolumeCrashTest(base.DistinctCrashTestBase):
+class FailbackVolumeCrashTest(base.VariantCrashTestBase):
     OPERATION = 'failback_volume'

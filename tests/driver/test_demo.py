@@ -1,10 +1,9 @@
-"""vmax-demo: the whole run as a user starts it, in-process, and its parts.
+"""vmax-demo: whole runs (console script, in-process, --url) and parts.
 
-The console script runs exactly as the README's quick start starts it
-(defaults: the srdf-pair profile, real copy rates).  The in-process runs
-use the same profile with a faster copy rate (a profile file of the
-test's own) to keep the suite quick; what they check does not depend on
-copy speed.
+The runs use the default profile, srdf-pair, with a faster copy rate (a
+profile file of the test's own) to keep the suite quick: at the real
+rate each snapshot, clone and group snapshot waits about a second for
+its copy; what the tests check does not depend on copy speed.
 """
 
 import argparse
@@ -14,15 +13,14 @@ import io
 import logging
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 
 import fixtures
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 import testtools
+from testtools import content
 import yaml
 
 from vmax_driver import demo
@@ -90,51 +88,75 @@ def run_in_process(argv):
 
 
 class DemoRunsTest(testtools.TestCase):
-    """Two whole runs, at the same time (both mostly wait for copies):
-    ``vmax-demo`` in its own process exactly as the README starts it, and
-    ``main()`` in this process with latency on a fast srdf-pair."""
+    """Whole runs on a fast srdf-pair: the ``vmax-demo`` console script
+    in its own process and, at the same time, in this process one after
+    the other: ``main()`` with latency, and a ``--url`` run against a
+    served simulator.
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tmp = tempfile.mkdtemp(prefix='test-demo-')
+    One test method, so that a parallel runner never splits the checks
+    over two workers and runs the demo twice; each check names its run.
+    """
+
+    def test_command_and_in_process_runs(self):
+        tmp = self.useFixture(fixtures.TempDir()).path
         env = dict(os.environ)
         env.pop('REQUESTS_CA_BUNDLE', None)
         env.pop('CURL_CA_BUNDLE', None)
+        profile = fast_profile(tmp)
         command = subprocess.Popen(
-            [os.path.join(BIN_DIR, 'vmax-demo')], stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, env=env)
+            [os.path.join(BIN_DIR, 'vmax-demo'), '--profile', profile],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=env)
         try:
-            cls.code, cls.out, cls.chap_password = run_in_process(
-                ['--profile', fast_profile(cls.tmp), '--latency-ms', '1'])
+            self.code, self.out, self.chap_password = run_in_process(
+                ['--profile', profile, '--latency-ms', '1'])
+            self.url_code, self.url_out = self.run_against_served(profile)
         finally:
-            cls.command_out, cls.command_err = command.communicate(
+            self.command_out, self.command_err = command.communicate(
                 timeout=300)
-        cls.command_code = command.returncode
-        cls.outputs = {'vmax-demo command': (cls.command_code,
-                                             cls.command_out),
-                       'main() in-process': (cls.code, cls.out)}
+        self.outputs = {'vmax-demo command': (command.returncode,
+                                              self.command_out),
+                        'main() in-process': (self.code, self.out)}
+        self.addDetail('--url run', content.text_content(self.url_out))
+        for run, (_, out) in self.outputs.items():
+            self.addDetail(run, content.text_content(out))
+        self.addDetail('vmax-demo stderr',
+                       content.text_content(self.command_err))
+        checks = sorted(name for name in dir(self)
+                        if name.startswith('check_'))
+        checks.remove('check_exit_status_and_verdict')
+        for check in ['check_exit_status_and_verdict'] + checks:
+            getattr(self, check)()
 
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-        super().tearDownClass()
+    def run_against_served(self, profile):
+        """``(exit status, output)`` of a run with ``--url``: a served
+        srdf-pair with credentials."""
+        import vmax_sim
+        self.useFixture(config_fixture.Config(cfg.CONF))
+        sim = vmax_sim.Simulator.from_profile(profile, clock='real')
+        server = sim.serve(host='127.0.0.1', port=0, user='admin',
+                           password=SECRET)
+        self.addCleanup(server.stop)
+        out = io.StringIO()
+        code = demo.Demo(_args(url=server.url, user='admin',
+                               password=SECRET), out=out).run()
+        return code, out.getvalue()
 
     # -- both runs -----------------------------------------------------------
 
-    def test_exit_status_and_verdict(self):
+    def check_exit_status_and_verdict(self):
         for run, (code, out) in self.outputs.items():
             self.assertEqual(0, code, '%s:\n%s' % (run, out))
             self.assertIn('vmax-demo: all steps passed', out, run)
 
-    def test_every_step_reported_in_order_and_ok(self):
+    def check_every_step_reported_in_order_and_ok(self):
         total = len(demo.STEPS)
         for run, (_, out) in self.outputs.items():
             positions = [out.index('[%d/%d] %s ... ok' % (n, total, name))
                          for n, (name, _) in enumerate(demo.STEPS, 1)]
             self.assertEqual(sorted(positions), positions, run)
 
-    def test_summary_has_every_step_ok_with_round_trips(self):
+    def check_summary_has_every_step_ok_with_round_trips(self):
         for run, (_, out) in self.outputs.items():
             rows = summary_rows(out)
             self.assertEqual([name for name, _ in demo.STEPS], list(rows),
@@ -147,7 +169,7 @@ class DemoRunsTest(testtools.TestCase):
             total = sum(row[0] for row in rows.values())
             self.assertIn('total: %d round trips' % total, out, run)
 
-    def test_fault_rollback_leaves_array_exactly_as_before(self):
+    def check_fault_rollback_leaves_array_exactly_as_before(self):
         for run, (_, out) in self.outputs.items():
             self.assertIn('clone failed at %s as injected; reverted'
                           % demo.FAULT_METHOD, out, run)
@@ -157,13 +179,13 @@ class DemoRunsTest(testtools.TestCase):
             self.assertIn('no devices, snapshots, pairs or groups left',
                           out, run)
 
-    def test_readable_length(self):
+    def check_readable_length(self):
         for run, (_, out) in self.outputs.items():
             self.assertLess(len(out.splitlines()), 120, run)
 
     # -- the command ---------------------------------------------------------
 
-    def test_command_loads_the_driver_through_cinder_conf(self):
+    def check_command_loads_the_driver_through_cinder_conf(self):
         out = self.command_out
         self.assertIn('volume_driver = vmax_driver.iscsi.VMAXISCSIDriver',
                       out)
@@ -172,15 +194,15 @@ class DemoRunsTest(testtools.TestCase):
         self.assertIn('replication_device = target_device_id:%s' % TARGET,
                       out)
 
-    def test_command_has_no_log_noise(self):
+    def check_command_has_no_log_noise(self):
         self.assertEqual('', self.command_err)
 
     # -- the in-process run --------------------------------------------------
 
-    def test_latency_option(self):
+    def check_latency_option(self):
         self.assertIn(', 1 ms latency per call', self.out)
 
-    def test_connection_info_has_the_multipath_lists(self):
+    def check_connection_info_has_the_multipath_lists(self):
         self.assertIn('masked to compute-1.example.org', self.out)
         self.assertIn('connector: initiator iqn.1993-08.org.debian:',
                       self.out)
@@ -191,25 +213,25 @@ class DemoRunsTest(testtools.TestCase):
                       self.out)
         self.assertRegex(self.out, r'target_luns: (\d+), \1\n')
 
-    def test_chap_password_is_masked(self):
+    def check_chap_password_is_masked(self):
         self.assertIn('auth: CHAP %s / ***' % demo.CHAP_USER, self.out)
         self.assertIn('chap_password = ***', self.out)
         self.assertGreater(len(self.chap_password), 8)
         self.assertNotIn(self.chap_password, self.out)
 
-    def test_retype_moved_by_the_array(self):
+    def check_retype_moved_by_the_array(self):
         self.assertIn('vol-2 moved by the array to type vmax-demo-dss',
                       self.out)
         self.assertIn('storage group OS-SRP_1-Diamond-OLTP-SG -> '
                       'OS-SRP_1-Diamond-DSS-SG', self.out)
 
-    def test_group_snapshot(self):
+    def check_group_snapshot(self):
         self.assertIn('group snapshot of 2 volumes, one point in time',
                       self.out)
         self.assertIn('group snapshot, group and its 2 volumes deleted',
                       self.out)
 
-    def test_failover_and_failback(self):
+    def check_failover_and_failback(self):
         self.assertIn('ok: active backend %s; vol-r replication '
                       'failed-over, served by %s:' % (TARGET, TARGET),
                       self.out)
@@ -217,6 +239,22 @@ class DemoRunsTest(testtools.TestCase):
                       % TARGET, self.out)
         self.assertIn('ok: active backend default; vol-r replication '
                       'enabled, served by %s:' % PRIMARY, self.out)
+
+    # -- the --url run -------------------------------------------------------
+
+    def check_served_partner_arrays_fail_over(self):
+        """--url: no fault injection, failover because the provider
+        manages the SRDF partner; passwords never shown."""
+        self.assertEqual(0, self.url_code, self.url_out)
+        rows = summary_rows(self.url_out)
+        self.assertTrue(rows['clone with injected fault'][2].startswith(
+            'skipped: fault injection needs the embedded simulator'))
+        for name in ('attach volume', 'retype volume', 'group snapshot',
+                     'fail over', 'fail back'):
+            self.assertTrue(rows[name][2].startswith('ok'), rows[name])
+            self.assertGreater(rows[name][0], 0, name)
+        self.assertIn('vmax_smis_password = ***', self.url_out)
+        self.assertNotIn(SECRET, self.url_out)
 
 
 class DemoPartsTest(testtools.TestCase):
@@ -281,27 +319,6 @@ class DemoPartsTest(testtools.TestCase):
         self.assertEqual('target_device_id:%s,rdf_group_label:os-rdf-1'
                          % TARGET, section['replication_device'])
 
-    def test_served_partner_arrays_fail_over(self):
-        """--url: no fault injection, failover because the provider
-        manages the SRDF partner; passwords never shown."""
-        tmp = self.useFixture(fixtures.TempDir()).path
-        _, server = self._served(fast_profile(tmp), user='admin',
-                                 password=SECRET)
-        out = io.StringIO()
-        code = demo.Demo(_args(url=server.url, user='admin',
-                               password=SECRET), out=out).run()
-        text = out.getvalue()
-        self.assertEqual(0, code, text)
-        rows = summary_rows(text)
-        self.assertTrue(rows['clone with injected fault'][2].startswith(
-            'skipped: fault injection needs the embedded simulator'))
-        for name in ('attach volume', 'retype volume', 'group snapshot',
-                     'fail over', 'fail back'):
-            self.assertTrue(rows[name][2].startswith('ok'), rows[name])
-            self.assertGreater(rows[name][0], 0, name)
-        self.assertIn('vmax_smis_password = ***', text)
-        self.assertNotIn(SECRET, text)
-
     def test_failed_step_stops_the_run_and_exits_1(self):
         sim, server = self._served(user='admin', password=SECRET)
         out = io.StringIO()
@@ -334,6 +351,13 @@ class DemoPartsTest(testtools.TestCase):
                      ['--latency-ms', '-1']):
             err = self.assertRaises(SystemExit, demo.main, argv)
             self.assertEqual(2, err.code, argv)
+
+    def test_default_profile_has_an_srdf_partner(self):
+        self.assertEqual('srdf-pair',
+                         demo.build_parser().parse_args([]).profile)
+        _, server = self._served(demo.DEFAULT_PROFILE)
+        choice = demo.discover_array(server.url, (None, None))
+        self.assertEqual(TARGET, choice.replication['target_device_id'])
 
     def test_summary_table_lines_up_and_totals(self):
         table = demo.summary_table([

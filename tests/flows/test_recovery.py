@@ -126,6 +126,30 @@ class RecoveryTest(testtools.TestCase):
         self.assertIn('no flow registered', line.message)
         self.assertEqual(1, len(driver.flow_store.unfinished()))
 
+    def test_run_on_an_array_the_backend_does_not_manage_is_kept(self):
+        # The driver records the serials of the arrays each run is on
+        # (both of a replicated one) and rebuilds it on those.
+        store = self.backend.driver.flow_store
+        volume = self.backend.volume(size=1)
+        _, detail = store.begin('create_volume',
+                                self._create_request(volume),
+                                {'arrays': ['000197899999']})
+        detail.state = states.RUNNING
+        store.record(detail)
+        driver = self._restart()
+        (line,) = driver.recovered
+        self.assertEqual((recovery.NOT_REBUILT, 'error'),
+                         (line.action, line.outcome))
+        self.assertIn('array 000197899999 is not managed by backend',
+                      line.message)
+        self.assertEqual(1, len(driver.flow_store.unfinished()))
+
+    def test_driver_runs_record_their_arrays(self):
+        volume = self.backend.create_volume(size=1)
+        (run,) = self.backend.driver.flow_store.flows()
+        self.assertEqual([self.backend.serial], run.meta['arrays'])
+        self.assertEqual([volume.id], run.meta['subjects'])
+
     def test_run_that_never_started_a_task(self):
         store = self.backend.driver.flow_store
         volume = self.backend.volume(size=1)

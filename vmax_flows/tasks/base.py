@@ -17,6 +17,7 @@ Conventions (see the TaskFlow reference, pitfalls checklist):
 """
 
 import contextlib
+import copy
 import functools
 import logging
 
@@ -28,6 +29,9 @@ from vmax_flows.smis import params as cim
 
 LOG = logging.getLogger(__name__)
 GIB = 1024 ** 3
+# Where a task's journal (ArrayTask.journal) travels: the progress details
+# TaskFlow persists, and the attribute of the failure revert receives.
+JOURNAL_KEY = 'vmax_progress'
 
 
 class ArrayTask(task.Task):
@@ -40,6 +44,19 @@ class ArrayTask(task.Task):
     def undo(self, action, obj, func, *args):
         """Run an undo step; return a left-behind record if it fails."""
         return undo(self.name, action, obj, func, *args)
+
+    def journal(self, progress):
+        """Save ``progress`` (a JSON-able dict: what this execute did so
+        far) with the task's persisted state before the next array call.
+
+        A task that makes several changes cannot tell from the array
+        alone which of them it made (an initiator registered by it or by
+        someone before).  If the process dies mid-execute, recovery hands
+        the last journal entry to the revert as ``vmax_progress`` of the
+        failure (:func:`journal_of`), as an in-process failure does.
+        """
+        self._notifier.notify(task.EVENT_UPDATE_PROGRESS, {
+            'progress': 0.5, JOURNAL_KEY: copy.deepcopy(progress)})
 
 
 def best_effort_revert(revert):
@@ -63,6 +80,14 @@ def best_effort_revert(revert):
 def left_behind(*records):
     found = [r for r in records if r]
     return {'left_behind': found} if found else None
+
+
+def journal_of(result):
+    """The progress a failed execute recorded: set on the exception by
+    the task itself, or from its journal by crash recovery; or None."""
+    if not failed(result) or result.exception is None:
+        return None
+    return getattr(result.exception, JOURNAL_KEY, None)
 
 
 def failed(result):

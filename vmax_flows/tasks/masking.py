@@ -189,21 +189,26 @@ class EnsureInitiatorGroup(MaskingTask):
         progress['stage'] = 'register'
         progress['unregistered'] = unregistered
         progress['initiators'] = list(initiators)
+        # Journaled before each change: after a crash, revert must know
+        # which initiators this run registered (the array cannot say).
         try:
             for initiator in unregistered:
+                self.journal(progress)
                 if self.masking.create_hardware_id(initiator):
                     progress['registered'].append(initiator)
             progress['stage'] = 'create'
+            self.journal(progress)
             progress['created'] = self.masking.create_initiator_group(
                 progress['name'], initiators)
             if not progress['created']:
                 progress['stage'] = 'add'
+                self.journal(progress)
                 self.masking.add_initiators(progress['name'], initiators)
                 progress['added'] = list(initiators)
         except Exception as exc:
             exc.vmax_change_attempted = 'initiator group %s' % \
                 progress['name']
-            exc.vmax_progress = progress
+            setattr(exc, base.JOURNAL_KEY, progress)
             raise
         progress['stage'] = 'done'
         return progress
@@ -216,7 +221,7 @@ class EnsureInitiatorGroup(MaskingTask):
     def revert(self, masking, existing_view, result, flow_failures,
                **kwargs):
         if base.failed(result):
-            progress = getattr(result.exception, 'vmax_progress', None)
+            progress = base.journal_of(result)
             if progress is None or not base.attempted(result, self.client):
                 return None
             created = progress['created'] or self._made_here(progress)

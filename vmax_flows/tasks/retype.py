@@ -147,10 +147,15 @@ class LeaveGroups(base.ArrayTask):
     def revert(self, device, move_plan, result, flow_failures, **kwargs):
         device_id = device['device_id']
         if base.failed(result):
-            groups = getattr(result.exception, 'vmax_groups', None) or []
+            groups = getattr(result.exception, 'vmax_groups', None)
+            if groups is None and base.attempted(result):
+                # Died without saying how far it got (the process died):
+                # every group of the plan the device is no longer in.
+                groups = list(move_plan['leave'])
             # A removal still running when the wait gave up gets a short
             # wait of its own, so that its effect is seen and undone.
             base.attempted(result, self.client)
+            groups = groups or []
         else:
             groups = result['left']
         current = self.client.groups_of_volume(device_id) if groups else []
@@ -187,10 +192,13 @@ class JoinGroup(base.ArrayTask):
         if not group:
             return None
         if base.failed(result):
-            if not base.attempted(result, self.client) or group not in \
-                    self.client.groups_of_volume(device_id):
+            if not base.attempted(result, self.client):
                 return None
         elif not result['joined']:
+            return None
+        # Also when it already succeeded: a revert run again at recovery
+        # finds the device gone from the group and has nothing to do.
+        if group not in self.client.groups_of_volume(device_id):
             return None
         return base.left_behind(self.undo(
             'remove device %s from storage group %s' % (device_id, group),
