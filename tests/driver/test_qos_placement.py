@@ -75,14 +75,17 @@ class QosPlacementTest(testtools.TestCase):
         groups = self.backend.array.storage_groups
         self.assertEqual((1000, 0, 1), limits(groups[names[1]]))
         self.assertEqual((0, 0, 1), limits(groups[names[2]]))
-        # Nor on a host: each limits has its own host group and view.
+        # Nor on a host: each limits has its own host group, a child of
+        # the host's parent (one view).
         for volume in (gold, silver, plain):
             self.backend.attach(volume)
         host_groups = [self.group_of(v) for v in (gold, silver, plain)]
         self.assertEqual(3, len(set(host_groups)))
         self.assertEqual([(4000, 250, 3), (1000, 0, 1), (0, 0, 1)],
                          [limits(groups[g]) for g in host_groups])
-        self.assertEqual(3, len(self.backend.array.masking_views))
+        self.assertEqual(1, len(self.backend.array.masking_views))
+        self.assertEqual(sorted(host_groups), sorted(groups[
+            attach_support.names('compute-1')['parent']].children))
 
     def test_token_is_stable(self):
         # Groups on arrays are found again by this name: it must never
@@ -111,7 +114,7 @@ class QosPlacementTest(testtools.TestCase):
         self.assertEqual([plain_group], self.backend.groups_of(plain))
         self.assertEqual((0, 0, 1), limits(groups[plain_group]))
         views = self.backend.views_of(volume)
-        self.assertEqual([host_group[:-3] + '-MV'], views)
+        self.assertEqual([attach_support.names('compute-1')['mv']], views)
 
     def test_second_attach_finds_the_group_and_detach_removes_it(self):
         first, second = self.create(GOLD), self.create(GOLD)
@@ -322,4 +325,5 @@ class QosRoundTripTest(testtools.TestCase):
         # create (new group), create, first attach, second attach
         self.assertEqual((plain[0] + 1, plain[1], plain[2] + 1,
                           plain[3] + 1), counts['qos'], counts)
-        self.assertEqual((6, 4, 17, 9), plain)
+        # Cascaded masking: first attach +3, second attach +1.
+        self.assertEqual((6, 4, 20, 10), plain)
