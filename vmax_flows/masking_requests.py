@@ -158,6 +158,40 @@ def lock_session(request, locker=None):
         lock_names(request['masking']))
 
 
+def names_session(names, locker=None):
+    """A lock session of ``names`` (lock names as :func:`lock_names`
+    gives them)."""
+    return (locker or _FALLBACK_LOCKER).session(sorted(set(names or ())))
+
+
+def retype_lock_names(client, device_id, new_placement):
+    """The locks an in-use retype of the device takes: for each
+    attachment through a parent group this driver named, the parent, its
+    views, the device's child and the new placement's child (the names
+    an attach or detach of that host locks).  [] for a device in no view
+    (one round trip) -- read-only and unlocked: the flow's plan checks
+    under the locks that they cover what it changes."""
+    masking = smis_masking.for_client(client)
+    if not masking.device_luns(device_id):
+        return []
+    serial = client.info.serial
+    names = []
+    for attachment in find_attachments(client, device_id):
+        parent = attachment.get('parent')
+        host = hostnames.host_of_parent(parent['storage_group']) \
+            if parent else None
+        if host is None:
+            continue    # flat: the retype changes no masking
+        groups = [parent['storage_group'], attachment['storage_group'],
+                  hostnames.host_storage_group(host[0], new_placement,
+                                               host[1])]
+        names += [locks.lock_name(serial, locks.KIND_STORAGE_GROUP, g)
+                  for g in groups]
+        names += [locks.lock_name(serial, locks.KIND_MASKING_VIEW, v)
+                  for v in attachment['views']]
+    return sorted(set(names))
+
+
 def find_attachments(client, device_id):
     """Every storage group of the device that some view shows, with its
     views and their initiator groups: ``[{'storage_group', 'views',

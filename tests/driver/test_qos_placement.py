@@ -220,21 +220,32 @@ class QosPlacementTest(testtools.TestCase):
         self.assertEqual([gold], self.backend.groups_of(neighbour))
         self.assertEqual((4000, 250, 3), limits(groups[gold]))
 
-    def test_retype_of_an_attached_volume_to_other_limits_falls_back(self):
+    def test_retype_of_an_attached_volume_to_other_limits(self):
+        # Cascaded masking: the device moves to the host's child group of
+        # the new limits (or of none), keeping its view and LUN; the old
+        # child is deleted.
         volume = self.create(GOLD)
         self.backend.attach(volume)
-        before = self.sim.snapshot()
+        views = {v: self.backend.lun_of(volume, v)
+                 for v in self.backend.views_of(volume)}
         host = {'host': 'cinder@vmax#p', 'capabilities': {
             'location_info': '%s#SRP_1#Diamond#OLTP' % self.backend.serial}}
-        self.assertFalse(self.driver.retype(
-            None, volume, self.backend.volume_type(qos=SILVER), {}, host))
-        self.assertFalse(self.driver.retype(
-            None, volume, self.backend.volume_type(), {}, host))
-        self.assertFalse(self.sim.diff(before))
-        # Same limits, attached: nothing to do, and True.
+        gold_group = self.group_of(volume)
         self.assertTrue(self.driver.retype(
-            None, volume, self.backend.volume_type(qos=dict(GOLD)), {},
-            host))
+            None, volume, self.backend.volume_type(qos=SILVER), {}, host))
+        groups = self.backend.array.storage_groups
+        self.assertEqual((1000, 0, 1), limits(groups[self.group_of(volume)]))
+        self.assertNotIn(gold_group, groups)
+        self.assertTrue(self.driver.retype(
+            None, volume, self.backend.volume_type(), {}, host))
+        self.assertEqual(attach_support.names('compute-1')['sg'],
+                         self.group_of(volume))
+        self.assertEqual(views, {v: self.backend.lun_of(volume, v)
+                                 for v in self.backend.views_of(volume)})
+        # Same limits, attached: nothing to do, and True.
+        before = self.sim.snapshot()
+        self.assertTrue(self.driver.retype(
+            None, volume, self.backend.volume_type(), {}, host))
         self.assertFalse(self.sim.diff(before))
 
     def test_long_names_fit_the_array(self):

@@ -306,3 +306,11 @@ def plan_cascade(task, device_id, target, plan, masking_request):
     plan['initiator_groups'] = sorted(
         g for g in set(groups) if hostnames.is_host_initiator_group(g))
     return True
+
+
+def parent_or_none(client, group):
+    """The parent of ``group`` ('' when flat), None when it is gone."""
+    try:
+        return cascade.parent_of(client, group) or ''
+    except exceptions.ObjectNotFound:
+        return None
