@@ -33,7 +33,6 @@ from vmax_flows import qos as qos_limits
 from vmax_flows import registry
 from vmax_flows.smis import discovery
 from vmax_flows import stats
-from vmax_flows.tasks import checks
 from vmax_flows.tasks import manage as manage_tasks
 from vmax_flows.tasks import retype as retype_tasks
 
@@ -272,23 +271,11 @@ class ManageMixin(object):
         return True
 
     def _move(self, operation, volume, current, new_placement):
-        item = self._volume_item(volume, located=True)
-        request = {'volume': item, 'placement': current,
-                   'new_placement': new_placement}
+        request = {'volume': self._volume_item(volume, located=True),
+                   'placement': current, 'new_placement': new_placement}
         # An attached device moves under its host's locks (the ones its
-        # attach and detach take): read which, before the flow; its plan
-        # checks under them that they cover what it changes.
-        self.check_for_setup_error()
-        try:
-            device = checks.ResolveDevice(
-                self.client, 'find_device', provides='device').execute(
-                    item, current)
-            request['locks'] = masking_requests.retype_lock_names(
-                self.client, device['device_id'], new_placement)
-        except exceptions.VmaxError as exc:
-            raise _cinder_error(exc)
-        session = masking_requests.names_session(request['locks'],
-                                                 self.masking_locker())
+        # attach and detach take), chosen by the flow from the array.
+        session = masking_requests.names_session((), self.masking_locker())
 
         def needs_host(cause, error):
             if isinstance(cause, retype_tasks.NeedsHostMigration):

@@ -6,8 +6,8 @@ Resolve the device, plan the move (reads only), find or create the
 target group (a group for QoS limits is created with them), leave the
 old groups, join the new one, relocate (VMAX2).  An attached VMAX3
 device masked through its host's parent group (cascaded masking) moves
-instead, under the host's locks (``request['locks']``, chosen by the
-driver from the device's attachment): the new placement's child is
+instead, under the host's locks (chosen by the flow's hold_locks step from the
+device's attachments): the new placement's child is
 found or created under the same parent, MoveMembers moves the device
 there keeping its view and host LUN, and the emptied old child is
 deleted.  Any other attached device keeps its host group and view: a
@@ -30,17 +30,19 @@ RESULT = 'move_plan'
 
 
 def build(client, request, operation=OPERATION, session=None):
-    held = list(request.get('locks') or ())
-    session = session or masking_requests.names_session(held)
+    # The locks are chosen by the flow (hold_locks) from the device's
+    # attachments on the array.
+    session = session or masking_requests.names_session(())
     flow = common.linear(operation)
 
     def step(name):
         return common.step(operation, name)
 
-    flow.add(masking_locks.HoldLocks(session, step('hold_locks')))
     flow.add(checks.ResolveDevice(client, step('resolve_device'),
                                   provides='device'))
-    add_move_steps(flow, client, step, held)
+    flow.add(masking_locks.HoldDeviceHostLocks(session, step('hold_locks'),
+                                               client))
+    add_move_steps(flow, client, step, session)
     flow.add(retype_cascade.EnsureTargetChild(
         client, step('ensure_target_child')))
     flow.add(retype_cascade.MoveToChild(client, step('move_to_child')))
@@ -49,10 +51,12 @@ def build(client, request, operation=OPERATION, session=None):
     return flow
 
 
-def add_move_steps(flow, client, step, held=()):
+def add_move_steps(flow, client, step, session=None):
     """The planning and moving steps shared with migrate_volume and
-    manage_existing (``device`` must be in the store)."""
-    flow.add(retype_tasks.PlanMove(client, step('plan_move'), held=held))
+    manage_existing (``device`` must be in the store; ``session``: the
+    flow's lock session, if it takes locks)."""
+    flow.add(retype_tasks.PlanMove(client, step('plan_move'),
+                                   session=session))
     flow.add(retype_tasks.EnsureTargetGroup(client,
                                             step('ensure_target_group')))
     flow.add(retype_tasks.LeaveGroups(client, step('leave_groups')))

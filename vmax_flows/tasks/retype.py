@@ -54,12 +54,12 @@ class PlanMove(base.ArrayTask):
     with the host's other volumes of the same settings).
     """
 
-    def __init__(self, client, name, provides='move_plan', held=()):
+    def __init__(self, client, name, provides='move_plan', session=None):
         super().__init__(client, name, provides=provides)
-        # The lock names the flow holds (an attached device's host).
-        self.held = tuple(held or ())
+        # The flow's lock session (an attached device's host locks).
+        self.session = session
 
-    def execute(self, device, new_placement):
+    def execute(self, device, new_placement, placement):
         device_id = device['device_id']
         masking = smis_masking.for_client(self.client)
         groups = masking.device_groups(device_id)
@@ -83,8 +83,9 @@ class PlanMove(base.ArrayTask):
                 plan['join'] = target
         else:
             plan['cascade'] = retype_cascade.plan(
-                self, device_id, groups, views, new_placement, self.held,
-                self._refuse)
+                self, device_id, groups, views, new_placement,
+                getattr(self.session, 'held', ()), self._refuse,
+                current=placement)
             if plan['cascade'] is None:
                 # Flat masking (VMAX2, or a view an older release made):
                 # the device's group is its view's; no in-place move.

@@ -38,13 +38,15 @@ def _wanted(placement):
             qos.canonical(placement.get('qos')))
 
 
-def plan(task, device_id, groups, views, placement, held, refuse):
+def plan(task, device_id, groups, views, placement, held, refuse,
+         current=None):
     """The cascade part of a move plan for an attached device: None when
     the device is not masked through a parent this driver named (the
     flat rules apply), ``{}`` when its settings do not change, else
-    ``{'parent', 'source', 'source_record', 'target', 'settings',
-    'limits', 'luns'}``.  ``refuse(message)`` raises the "let Cinder
-    migrate" error."""
+    ``{'parent', 'source', 'target', 'settings', 'limits', 'luns',
+    'drop'}`` (``source`` None: nothing to move, only ``drop`` -- the
+    empty children an interrupted retype left -- to delete).
+    ``refuse(message)`` raises the "let Cinder migrate" error."""
     client = task.client
     if not client.info.is_vmax3 or not placement.get('srp'):
         return None
@@ -66,21 +68,69 @@ def plan(task, device_id, groups, views, placement, held, refuse):
         refuse('Device %s is attached to more than one host (views %s '
                'besides %s)' % (device_id, ', '.join(others),
                                 ', '.join(shown['views'])))
+    move = {'parent': parent, 'source': source['name'],
+            'settings': hostnames.storage_group_settings(placement),
+            'limits': qos.canonical(placement.get('qos'))}
     if _settings(source) == _wanted(placement):
-        return {}
+        # Nothing to move.  Empty children of ours in the parent are what
+        # an interrupted retype left (its old child): the retry drops
+        # them.
+        move['drop'] = _empty_children(task, parent, source['name'])
+        move['drop'] += _left_outside(task, host, current, source['name'],
+                                      move['drop'])
+        if not move['drop']:
+            return {}
+        move.update(source=None, target=source['name'])
+    else:
+        short, protocol = host
+        move['target'] = hostnames.host_storage_group(short, placement,
+                                                      protocol)
+        move['drop'] = [source] if hostnames.is_host_storage_group(
+            source['name']) else []
+        move['luns'] = dict(luns_of(client, device_id))
     name = locks.lock_name(client.info.serial, locks.KIND_STORAGE_GROUP,
                            parent)
     if name not in held:
         raise exceptions.ArrayError(
             'Device %s became attached through %s while the retype was '
             'being prepared; retry' % (device_id, parent))
-    short, protocol = host
-    target = hostnames.host_storage_group(short, placement, protocol)
-    return {'parent': parent, 'source': source['name'],
-            'source_record': source, 'target': target,
-            'settings': hostnames.storage_group_settings(placement),
-            'limits': qos.canonical(placement.get('qos')),
-            'luns': dict(luns_of(client, device_id))}
+    return move
+
+
+def _left_outside(task, host, placement, keep, found):
+    """The child of the volume's former placement (``placement``, the
+    type Cinder still records after a failed retype), when a job that
+    finished late took it out of the parent: empty, in no view, named by
+    this driver -- also dropped by the retry."""
+    if not placement or not placement.get('srp'):
+        return []
+    name = hostnames.host_storage_group(host[0], placement, host[1])
+    if name == keep or name in [c['name'] for c in found] or \
+            masking_cascade.parent_or_none(task.client, name) != '':
+        return []
+    masking = smis_masking.for_client(task.client)
+    use = masking.storage_group_use(name)
+    if use is None or use['members'] or use['views']:
+        return []
+    try:
+        record = masking.group_record(task.client.session.get_instance(
+            task.client.group_path(name), smis_masking.GROUP_PROPERTIES))
+    except exceptions.ObjectNotFound:
+        return []
+    return [dict(record, outside=True)]
+
+
+def _empty_children(task, parent, keep):
+    masking = smis_masking.for_client(task.client)
+    empty = []
+    for child in cascade.children_of(task.client, parent) or ():
+        if child['name'] == keep or \
+                not hostnames.is_host_storage_group(child['name']):
+            continue
+        use = masking.storage_group_use(child['name'])
+        if use is not None and not use['members']:
+            empty.append(child)
+    return empty
 
 
 def luns_of(client, device_id):
@@ -102,7 +152,7 @@ class EnsureTargetChild(base.ArrayTask):
 
     def execute(self, move_plan):
         move = _cascade(move_plan)
-        if not move:
+        if not move or not move['source']:
             return None
         parent, target = move['parent'], move['target']
         # 'creating' / 'adding': the call was made (a failed call may
@@ -123,6 +173,7 @@ class EnsureTargetChild(base.ArrayTask):
                     % (target, owner, parent))
             else:
                 self._check_unused(target, parent)
+                self._check_limits(target, move['limits'])
             progress['adding'] = True
             with base.array_change('add %s to %s' % (target, parent)):
                 cascade.add_children(self.client, parent, [target])
@@ -166,7 +217,7 @@ class EnsureTargetChild(base.ArrayTask):
 
     def revert(self, move_plan, result, flow_failures, **kwargs):
         move = _cascade(move_plan)
-        if not move:
+        if not move or not move['source']:
             return None
         if base.failed(result):
             progress = getattr(result.exception, 'vmax_progress', None)
@@ -207,7 +258,7 @@ class MoveToChild(base.ArrayTask):
 
     def execute(self, device, move_plan):
         move = _cascade(move_plan)
-        if not move:
+        if not move or not move['source']:
             return None
         device_id = device['device_id']
         with base.array_change('move device %s to %s'
@@ -232,7 +283,7 @@ class MoveToChild(base.ArrayTask):
     @base.best_effort_revert
     def revert(self, device, move_plan, result, flow_failures, **kwargs):
         move = _cascade(move_plan)
-        if not move:
+        if not move or not move['source']:
             return None
         if base.failed(result) and not base.attempted(result, self.client):
             return None
@@ -246,38 +297,44 @@ class MoveToChild(base.ArrayTask):
 
 
 class DropOldChild(base.ArrayTask):
-    """The old child, now empty and named by this driver, leaves the
-    parent and is deleted (other devices still in it: kept).
+    """The old child -- now empty, and named by this driver -- leaves the
+    parent and is deleted (a child that still holds devices is kept).
+    A retry of an interrupted retype drops the empty children it left.
 
     This is cleanup, done last.  If it fails the retype fails and is
     reverted as a whole -- the device moves back, its LUN unchanged --
     rather than succeeding with an empty child left in the parent (which
-    would mask nothing and be deleted by the host's last detach): a
-    clean all-or-nothing result keeps the array exactly as a clean run
-    or the start left it, and a retry does it again."""
+    would mask nothing, and be dropped by the next retype of the host or
+    deleted by its last detach): all or nothing keeps the array as the
+    start or a clean run left it, and a retry does it again."""
 
     def __init__(self, client, name, provides='dropped_child'):
         super().__init__(client, name, provides=provides)
 
     def execute(self, device, move_plan):
         move = _cascade(move_plan)
-        if not move or not hostnames.is_host_storage_group(move['source']):
+        if not move or not move.get('drop'):
             return None
-        source, parent = move['source'], move['parent']
-        use = smis_masking.for_client(self.client).storage_group_use(
-            source) or {'members': []}
-        if use['members']:
-            LOG.info('%s: keeping %s (devices %s)', self.name, source,
-                     ', '.join(use['members']))
-            return None
-        progress = {'removed': False, 'deleted': False}
+        masking = smis_masking.for_client(self.client)
+        parent = move['parent']
+        progress = {'removed': [], 'deleted': []}
         try:
-            with base.array_change('remove %s from %s' % (source, parent)):
-                cascade.remove_children(self.client, parent, [source])
-            progress['removed'] = True
-            with base.array_change('delete storage group %s' % source):
-                self.client.delete_group(source)
-            progress['deleted'] = True
+            for child in move['drop']:
+                name = child['name']
+                use = masking.storage_group_use(name) or {'members': []}
+                if use['members']:
+                    LOG.info('%s: keeping %s (devices %s)', self.name, name,
+                             ', '.join(use['members']))
+                    continue
+                if not child.get('outside'):
+                    with base.array_change('remove %s from %s'
+                                           % (name, parent)):
+                        cascade.remove_children(self.client, parent,
+                                                [name])
+                    progress['removed'].append(name)
+                with base.array_change('delete storage group %s' % name):
+                    self.client.delete_group(name)
+                progress['deleted'].append(name)
         except Exception as exc:
             exc.vmax_progress = progress
             raise
@@ -285,21 +342,23 @@ class DropOldChild(base.ArrayTask):
 
     def revert(self, device, move_plan, result, flow_failures, **kwargs):
         move = _cascade(move_plan)
-        if not move or result is None:
+        if not move or not move.get('drop') or result is None:
             return None
         if base.failed(result) and not base.attempted(result, self.client):
             return None
-        source, parent = move['source'], move['parent']
+        parent = move['parent']
         problems = []
-        if self.client.get_group(source) is None:
-            problems.append(self.undo(
-                'recreate storage group %s' % source,
-                'storage group %s' % source, masking_cascade.recreate_group,
-                self.client, move['source_record'], ()))
-        now = masking_cascade.parent_or_none(self.client, source)
-        if now in ('', None):
-            problems.append(self.undo(
-                'add %s back to %s' % (source, parent),
-                'storage group %s' % source, cascade.add_children,
-                self.client, parent, [source]))
+        for child in move['drop']:
+            name = child['name']
+            if self.client.get_group(name) is None:
+                problems.append(self.undo(
+                    'recreate storage group %s' % name,
+                    'storage group %s' % name,
+                    masking_cascade.recreate_group, self.client, child, ()))
+            now = masking_cascade.parent_or_none(self.client, name)
+            if now in ('', None) and not child.get('outside'):
+                problems.append(self.undo(
+                    'add %s back to %s' % (name, parent),
+                    'storage group %s' % name, cascade.add_children,
+                    self.client, parent, [name]))
         return base.left_behind(*problems)
