@@ -159,6 +159,29 @@ class Vmax3AttachTest(testtools.TestCase):
         self.driver.terminate_connection(volume, None, force=True)
         self.assertFalse(self.backend.sim.diff(since))
 
+    def test_foreign_child_and_groups_are_left_alone(self):
+        # An administrator put a group of theirs into the host's parent:
+        # our last device leaves (its child goes), their group, the
+        # parent and view stay for their device.
+        volume = self.backend.create_volume()
+        self.backend.attach(volume, HOST)
+        other = self.backend.create_volume()
+        device = self.backend.device_of(other).device_id
+        self.backend.seed(ops.remove_members, 'sg', support.DEFAULT_SG,
+                          [device])
+        self.backend.seed(ops.create_storage_group, 'admin_child',
+                          srp='SRP_1', slo='Diamond', workload='DSS',
+                          members=[device])
+        self.backend.seed(ops.add_child_groups, N['parent'], ['admin_child'])
+        self.backend.detach(volume, HOST)
+        self.assertNotIn(N['sg'], self.array.storage_groups)
+        self.assertEqual(['admin_child'],
+                         self.array.storage_groups[N['parent']].children)
+        self.assertEqual([device], self.array.storage_groups[
+            'admin_child'].members)
+        self.assertEqual({device: 2}, self.array.masking_views[N['mv']].luns)
+        self.assertEqual([support.DEFAULT_SG], self.backend.groups_of(volume))
+
     def test_foreign_initiator_group_is_reused_and_kept(self):
         self.backend.seed(ops.create_hardware_id, IQN_1, 5)
         self.backend.seed(ops.create_initiator_group, 'esx_cluster_ig',

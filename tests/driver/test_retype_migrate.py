@@ -324,6 +324,19 @@ class Vmax2RetypeTest(testtools.TestCase):
             None, volume, self.host('FC_Pool')))
         self.assertEqual('FC_Pool', device.pool)
 
+    def test_attached_fast_volume_new_limits_fall_back(self):
+        # VMAX2 views stay flat: an attached FAST volume cannot change
+        # group in place; Cinder migrates it (False), nothing changes.
+        backend = self.useFixture(attach_support.AttachBackend(
+            'vmax2', options={'vmax_fast_policy': 'GOLD1'}))
+        volume = backend.create_volume(size=1)
+        backend.attach(volume)
+        before = backend.sim.snapshot()
+        self.assertFalse(backend.driver.retype(
+            None, volume, backend.volume_type(qos={'maxIOPS': '800'}), {},
+            self.host('FC_Pool')))
+        self.assertFalse(backend.sim.diff(before))
+
     def test_relocation_reverts_after_every_step(self):
         volume = self.backend.create_volume(size=2)
         device = self.backend.device_of(volume)
