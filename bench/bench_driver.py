@@ -165,7 +165,27 @@ class Sequence(object):
                  lambda: d.initialize_connection(state['qb'],
                                                  self.qos_connector)),
             ]
+            if d.client.info.is_vmax3:
+                # In-use retype (cascaded masking: MoveMembers between
+                # two children of the host's parent group).
+                steps.append(('retype (attached)', self.retype_in_use))
+            steps.append(('terminate_connection (last)',
+                          lambda: d.terminate_connection(state['a'],
+                                                         self.connector)))
+        self.state = state
         return steps
+
+    def retype_in_use(self):
+        b, d = self.backend, self.driver
+        volume = self.state['a']
+        new_type = b.volume_type({'storagetype:workload': 'DSS'})
+        placement = d.default_placement
+        if not d.retype(None, volume, new_type, {}, {
+                'host': 'cinder@bench#DSS', 'capabilities': {
+                    'location_info': '%s#%s#%s#DSS' % (
+                        b.serial, placement['srp'], placement['slo'])}}):
+            raise AssertionError('in-use retype was refused')
+        volume.volume_type = new_type     # as Cinder records it
 
 
 @contextlib.contextmanager

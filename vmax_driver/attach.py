@@ -288,7 +288,8 @@ class AttachMixin(object):
         masking = self._masking(masking_requests.attach_masking, connector,
                                 placement, ())
         views = (masking['host_group']['view'],
-                 masking['shared_group']['view'])
+                 masking['shared_group']['view']) + (
+            (masking['parent']['view'],) if masking.get('parent') else ())
         self.check_for_setup_error()
         try:
             device = checks.ResolveDevice(

@@ -267,7 +267,7 @@ class VMAXISCSIDriver(attach.AttachMixin, manage.ManageMixin,
         return outcome[entry.result] if entry.result else None
 
     def _run_flow(self, operation, request, clients=None, on_error=None,
-                  results=()):
+                  results=(), session=None):
         """The one way the driver runs a registered operation's flow.
 
         Built for ``clients`` (default: the active array's client; a
@@ -280,11 +280,13 @@ class VMAXISCSIDriver(attach.AttachMixin, manage.ManageMixin,
         value instead of raising (e.g. False for "let Cinder migrate") or
         raise an error of its own; otherwise a Cinder error is raised.
         Returns the :class:`~vmax_flows.runner.FlowOutcome` (``results``
-        fetched).
+        fetched).  ``session``: the lock session of a flow that takes
+        locks (in-use retype); the caller releases it.
         """
         self.check_for_setup_error()
         clients = self.client if clients is None else clients
-        flow = registry.build(operation, clients, request)
+        flow = registry.build(operation, clients, request, **(
+            {'session': session} if session is not None else {}))
         if self.flow_decorator is not None:
             flow = self.flow_decorator(operation, flow)
         try:

@@ -6,9 +6,13 @@ into the iSCSI driver).
   id or element name>}``; a bad reference raises
   ``ManageExistingInvalidReference`` before any change.
 * ``retype`` / ``migrate_volume``: done by the array on the same array
-  and SRP (storage group moves, VMAX2 relocation); ``False`` tells Cinder
-  to copy through a host instead (another array or SRP, a replicated
-  volume, an attached volume whose host group would have to change).
+  and SRP (storage group moves, VMAX2 relocation; an attached VMAX3
+  volume masked through its host's parent group moves to its new
+  placement's child group with MoveMembers, keeping view and LUN);
+  ``False`` tells Cinder to copy through a host instead (another array
+  or SRP, a replicated volume, an attached volume in a flat view -- made
+  by an older release -- or on VMAX2 (FAST policy change), or attached
+  to more than one host).
 * QoS specs (``maxIOPS``, ``maxMBPS``, ``DistributionType``) are checked
   with the extra specs, before any change, and become part of the
   placement: host I/O limits of storage groups of their own
@@ -23,8 +27,10 @@ from cinder import exception
 from oslo_log import log as logging
 
 from vmax_flows import exceptions
+from vmax_flows import masking_requests
 from vmax_flows import placement as placements
 from vmax_flows import qos as qos_limits
+from vmax_flows import registry
 from vmax_flows.smis import discovery
 from vmax_flows import stats
 from vmax_flows.tasks import manage as manage_tasks
@@ -196,8 +202,10 @@ class ManageMixin(object):
         if not self._same_pool_family(current, new_placement):
             return False
         # New QoS limits are a new storage group (limits are per group):
-        # an unattached device moves there; an attached one would leave
-        # its host's view, so the flow answers NeedsHostMigration (False).
+        # an unattached device moves there, an attached one to its host's
+        # child group of those limits (cascaded masking); in a flat view
+        # it would leave the view, so the flow answers NeedsHostMigration
+        # (False).
         return self._move('retype', volume, current, new_placement)
 
     def migrate_volume(self, context, volume, host):
@@ -265,13 +273,21 @@ class ManageMixin(object):
     def _move(self, operation, volume, current, new_placement):
         request = {'volume': self._volume_item(volume, located=True),
                    'placement': current, 'new_placement': new_placement}
+        # An attached device moves under its host's locks (the ones its
+        # attach and detach take), chosen by the flow from the array.
+        session = masking_requests.names_session((), self.masking_locker())
 
         def needs_host(cause, error):
             if isinstance(cause, retype_tasks.NeedsHostMigration):
                 LOG.info('%s of %s: %s; host-assisted migration',
                          operation, volume.id, cause)
                 return False
-        result = self._run(operation, request, needs_host)
+        try:
+            result = self._run_flow(
+                operation, request, on_error=needs_host,
+                results=(registry.get(operation).result,), session=session)
+        finally:
+            session.release()
         return result is not False
 
     # -- stats ----------------------------------------------------------------

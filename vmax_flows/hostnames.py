@@ -32,6 +32,13 @@
   are per storage group, so a host's group must never mix volumes of
   different limits.  To stay within 64 characters the SRP is then cut
   to 8 (``<first 3>_<last 4>``).  Without QoS the names are unchanged.
+* Cascaded masking (VMAX3 SRP placements): one *parent* storage group
+  and view per host and protocol, ``OS-<host>-<I|F>-Parent-SG`` /
+  ``-Parent-MV``, named by no SRP or service level; each placement's host
+  group above becomes a child of it.  No other name this driver (or the
+  2.x driver) makes has ``Parent`` as its last word before ``-SG`` /
+  ``-MV`` (that word is a protocol letter, ``CD``, ``RE``, a QoS token, a
+  workload or ``no_SLO``), so a parent's name never collides with them.
 * Port group: the configured list, sorted, rotated to start at an index
   derived from the short host name -- the same host always gets the same
   port group (bug 1501919) while hosts spread over the list.
@@ -52,6 +59,9 @@ PROTOCOL_FC = 'F'
 _NAME_CHARACTERS = re.compile(r'[^A-Za-z0-9_-]')
 _HOST_OBJECT = re.compile(
     r'^OS-[A-Za-z0-9_-]+-[IF](-CD)?(-RE)?(-Q[0-9A-F]{6})?-(?P<kind>SG|MV)$')
+_HOST_PARENT = re.compile(r'^OS-[A-Za-z0-9_-]+-[IF]-Parent-(?P<kind>SG|MV)$')
+_PARENT_HOST = re.compile(r'^OS-(?P<host>[A-Za-z0-9_-]+)-(?P<protocol>[IF])'
+                          r'-Parent-SG$')
 _HOST_INITIATOR_GROUP = re.compile(r'^OS-[A-Za-z0-9_-]+-[IF]-IG$')
 
 
@@ -137,6 +147,32 @@ def shared_storage_group(short_host, protocol=PROTOCOL_ISCSI):
 
 def shared_masking_view(short_host, protocol=PROTOCOL_ISCSI):
     return _checked('OS-%s-Shared-%s-MV' % (short_host, protocol))
+
+
+def parent_storage_group(short_host, protocol=PROTOCOL_ISCSI):
+    """The host's parent group (cascaded masking): its view's group."""
+    return _checked('OS-%s-%s-Parent-SG' % (short_host, protocol))
+
+
+def parent_masking_view(short_host, protocol=PROTOCOL_ISCSI):
+    return _checked('OS-%s-%s-Parent-MV' % (short_host, protocol))
+
+
+def is_parent_storage_group(name):
+    found = _HOST_PARENT.match(name or '')
+    return bool(found) and found.group('kind') == 'SG'
+
+
+def is_parent_masking_view(name):
+    found = _HOST_PARENT.match(name or '')
+    return bool(found) and found.group('kind') == 'MV'
+
+
+def host_of_parent(name):
+    """``(short host, protocol)`` of a parent group this driver named,
+    else None."""
+    found = _PARENT_HOST.match(name or '')
+    return (found.group('host'), found.group('protocol')) if found else None
 
 
 def initiator_group(short_host, protocol=PROTOCOL_ISCSI):

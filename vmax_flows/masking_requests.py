@@ -17,6 +17,7 @@ from vmax_flows import hostnames
 from vmax_flows import locks
 from vmax_flows import naming
 from vmax_flows import qos
+from vmax_flows.smis import cascade as smis_cascade
 from vmax_flows.smis import masking as smis_masking
 
 # Flows built without a locker (graph dumps, harnesses) lock in-process.
@@ -64,11 +65,21 @@ def attach_masking(connector, placement, port_groups,
                                                             protocol),
             'view': hostnames.shared_masking_view(short, protocol),
             'settings': {}},
+        'parent': _parent(short, placement, protocol),
         'initiator_group': hostnames.initiator_group(short, protocol),
         'port_groups': hostnames.port_group_order(short, port_groups),
         'default_group': placement.get('storage_group'),
         'former_default_group': _former_default_group(placement),
     }
+
+
+def _parent(short, placement, protocol):
+    """Cascaded masking: VMAX3 (SRP) placements only -- VMAX2 has no
+    non-disruptive move between FAST groups, so its views stay flat."""
+    if not placement.get('srp'):
+        return None
+    return {'storage_group': hostnames.parent_storage_group(short, protocol),
+            'view': hostnames.parent_masking_view(short, protocol)}
 
 
 def _former_default_group(placement):
@@ -96,6 +107,7 @@ def detach_masking(connector, placement, attachment=None,
                 'candidates': [attachment['storage_group']],
                 'views': list(attachment['views']),
                 'initiator_groups': list(attachment['initiator_groups']),
+                'parent': attachment.get('parent'),
                 'default_group': placement.get('storage_group')}
     short = hostnames.short_host_name((connector or {}).get('host'))
     host_group = hostnames.host_storage_group(short, placement, protocol)
@@ -108,6 +120,7 @@ def detach_masking(connector, placement, attachment=None,
                       hostnames.shared_masking_view(short, protocol)],
             'initiator_groups': [hostnames.initiator_group(short,
                                                            protocol)],
+            'parent': _parent(short, placement, protocol),
             'default_group': placement.get('storage_group')}
 
 
@@ -124,6 +137,12 @@ def lock_names(masking):
             groups.append(target['storage_group'])
             views.append(target['view'])
         igs = [masking['initiator_group']]
+    parent = masking.get('parent')
+    if parent:
+        # The host's parent group and view: every attach and detach of
+        # the host (and an in-use retype) may change them.
+        groups.append(parent['storage_group'])
+        views.append(parent['view'])
     names = [locks.lock_name(serial, locks.KIND_STORAGE_GROUP, g)
              for g in groups]
     names += [locks.lock_name(serial, locks.KIND_MASKING_VIEW, v)
@@ -139,6 +158,40 @@ def lock_session(request, locker=None):
         lock_names(request['masking']))
 
 
+def names_session(names, locker=None):
+    """A lock session of ``names`` (lock names as :func:`lock_names`
+    gives them)."""
+    return (locker or _FALLBACK_LOCKER).session(sorted(set(names or ())))
+
+
+def retype_lock_names(client, device_id, new_placement):
+    """The locks an in-use retype of the device takes: for each
+    attachment through a parent group this driver named, the parent, its
+    views, the device's child and the new placement's child (the names
+    an attach or detach of that host locks).  [] for a device in no view
+    (one round trip) -- read-only and unlocked: the flow's plan checks
+    under the locks that they cover what it changes."""
+    masking = smis_masking.for_client(client)
+    if not masking.device_luns(device_id):
+        return []
+    serial = client.info.serial
+    names = []
+    for attachment in find_attachments(client, device_id):
+        parent = attachment.get('parent')
+        host = hostnames.host_of_parent(parent['storage_group']) \
+            if parent else None
+        if host is None:
+            continue    # flat: the retype changes no masking
+        groups = [parent['storage_group'], attachment['storage_group'],
+                  hostnames.host_storage_group(host[0], new_placement,
+                                               host[1])]
+        names += [locks.lock_name(serial, locks.KIND_STORAGE_GROUP, g)
+                  for g in groups]
+        names += [locks.lock_name(serial, locks.KIND_MASKING_VIEW, v)
+                  for v in attachment['views']]
+    return sorted(set(names))
+
+
 def find_attachments(client, device_id):
     """Every storage group of the device that some view shows, with its
     views and their initiator groups: ``[{'storage_group', 'views',
@@ -148,6 +201,11 @@ def find_attachments(client, device_id):
     attachments = []
     for group in masking.device_groups(device_id) or ():
         use = masking.storage_group_use(group['name'])
+        parent = None
+        if use and not use['views']:
+            # A child's views are its parent's (cascaded masking).
+            parent = smis_cascade.parent_of(client, group['name'])
+            use = masking.storage_group_use(parent) if parent else None
         if not use or not use['views']:
             continue
         initiator_groups = set()
@@ -156,6 +214,9 @@ def find_attachments(client, device_id):
             if groups.get('initiator_group'):
                 initiator_groups.add(groups['initiator_group'])
         attachments.append({'storage_group': group['name'],
+                            'parent': {'storage_group': parent,
+                                       'view': use['views'][0]}
+                            if parent else None,
                             'views': use['views'],
                             'initiator_groups': sorted(initiator_groups)})
     return attachments

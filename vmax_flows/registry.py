@@ -94,8 +94,10 @@ def get(name):
                        % (name, ', '.join(_OPERATIONS)))
 
 
-def build(name, client, request):
-    return get(name).build(client, request)
+def build(name, client, request, **kwargs):
+    """The operation's flow; ``kwargs`` (e.g. ``session``, a lock
+    session) go to factories that take them."""
+    return get(name).build(client, request, **kwargs)
 
 
 def task_names(name, family, client=None, request=None):

@@ -32,15 +32,22 @@ class Vmax3AttachTest(testtools.TestCase):
         volume = self.backend.create_volume()
         device = self.backend.device_of(volume).device_id
         info = self.backend.attach(volume, HOST)
+        # Cascaded: the view names the host's parent, the placement's
+        # group is its child.
         self.assertEqual({
-            'views': {N['mv']: (N['sg'], N['ig'], support.PORT_GROUP_A,
+            'views': {N['mv']: (N['parent'], N['ig'], support.PORT_GROUP_A,
                                 {device: 1})},
-            'storage_groups': {support.DEFAULT_SG: [], N['sg']: [device]},
+            'storage_groups': {support.DEFAULT_SG: [], N['parent']: [],
+                               N['sg']: [device]},
             'initiator_groups': {N['ig']: [IQN_1]},
             'initiators': [IQN_1]}, self.backend.masking_state())
         group = self.array.storage_groups[N['sg']]
-        self.assertEqual(('SRP_1', 'Diamond', 'OLTP'),
-                         (group.srp, group.slo, group.workload))
+        self.assertEqual(('SRP_1', 'Diamond', 'OLTP', N['parent']),
+                         (group.srp, group.slo, group.workload,
+                          self.array.parent_of_group(N['sg'])))
+        parent = self.array.storage_groups[N['parent']]
+        self.assertEqual((None, None, [N['sg']]),
+                         (parent.srp, parent.slo, sorted(parent.children)))
         self.assertEqual({'driver_volume_type': 'iscsi',
                           'data': {'target_discovered': True,
                                    'target_iqn': PORT_A[0],
@@ -152,6 +159,29 @@ class Vmax3AttachTest(testtools.TestCase):
         self.driver.terminate_connection(volume, None, force=True)
         self.assertFalse(self.backend.sim.diff(since))
 
+    def test_foreign_child_and_groups_are_left_alone(self):
+        # An administrator put a group of theirs into the host's parent:
+        # our last device leaves (its child goes), their group, the
+        # parent and view stay for their device.
+        volume = self.backend.create_volume()
+        self.backend.attach(volume, HOST)
+        other = self.backend.create_volume()
+        device = self.backend.device_of(other).device_id
+        self.backend.seed(ops.remove_members, 'sg', support.DEFAULT_SG,
+                          [device])
+        self.backend.seed(ops.create_storage_group, 'admin_child',
+                          srp='SRP_1', slo='Diamond', workload='DSS',
+                          members=[device])
+        self.backend.seed(ops.add_child_groups, N['parent'], ['admin_child'])
+        self.backend.detach(volume, HOST)
+        self.assertNotIn(N['sg'], self.array.storage_groups)
+        self.assertEqual(['admin_child'],
+                         self.array.storage_groups[N['parent']].children)
+        self.assertEqual([device], self.array.storage_groups[
+            'admin_child'].members)
+        self.assertEqual({device: 2}, self.array.masking_views[N['mv']].luns)
+        self.assertEqual([support.DEFAULT_SG], self.backend.groups_of(volume))
+
     def test_foreign_initiator_group_is_reused_and_kept(self):
         self.backend.seed(ops.create_hardware_id, IQN_1, 5)
         self.backend.seed(ops.create_initiator_group, 'esx_cluster_ig',
@@ -196,10 +226,13 @@ class Vmax3AttachTest(testtools.TestCase):
                           [device])
         self.backend.seed(ops.create_storage_group, N['sg'], srp='SRP_1',
                           slo='Diamond', workload='OLTP', members=[device])
-        self.backend.seed(ops.create_masking_view, N['mv'], N['sg'],
+        # A flat view (an older release's): attached into as it is.
+        self.backend.seed(ops.create_masking_view, N['flat_mv'], N['sg'],
                           N['ig'], support.PORT_GROUP_B)
         volume = self.backend.create_volume()
         info = self.backend.attach(volume, HOST, multipath=True)
+        self.assertEqual([N['flat_mv']], list(self.array.masking_views))
+        self.assertNotIn(N['parent'], self.array.storage_groups)
         self.assertEqual(['192.0.2.13:3260', '192.0.2.14:3260'],
                          info['data']['target_portals'])
         self.assertEqual(
@@ -265,19 +298,30 @@ class PlacementTest(testtools.TestCase):
         diamond_volume = backend.create_volume()
         optimized_volume = backend.create_volume(extra_specs=optimized)
         backend.attach(diamond_volume, HOST)
+        before = backend.masking_state()
         backend.attach(optimized_volume, HOST)
         views = backend.array.masking_views
-        self.assertEqual(sorted([N['mv'], 'OS-compute-1-SRP_1-Optimized-'
-                                 'NONE-I-MV']), sorted(views))
-        self.assertEqual({N['ig']}, {v.initiator_group
-                                     for v in views.values()})
-        # The last Diamond device goes: its view and group go, the
-        # initiator group stays for the other view.
+        optimized = 'OS-compute-1-SRP_1-Optimized-NONE-I-SG'
+        # The second placement is a new child of the host's parent: no
+        # new view, initiator group or parent.
+        self.assertEqual([N['mv']], sorted(views))
+        self.assertEqual(before['initiator_groups'],
+                         backend.masking_state()['initiator_groups'])
+        self.assertEqual(sorted([N['sg'], optimized]), sorted(
+            backend.array.storage_groups[N['parent']].children))
+        self.assertEqual({backend.device_of(diamond_volume).device_id: 1,
+                          backend.device_of(optimized_volume).device_id: 2},
+                         views[N['mv']].luns)
+        # The last Diamond device goes: its child goes, the view, parent
+        # and initiator group stay for the other child.
         backend.detach(diamond_volume, HOST)
-        self.assertEqual(['OS-compute-1-SRP_1-Optimized-NONE-I-MV'],
-                         list(views))
+        self.assertEqual([N['mv']], list(views))
+        self.assertNotIn(N['sg'], backend.array.storage_groups)
+        self.assertEqual([optimized], sorted(
+            backend.array.storage_groups[N['parent']].children))
         self.assertEqual([N['ig']], list(backend.array.initiator_groups))
         backend.detach(optimized_volume, HOST)
+        self.assertNotIn(N['parent'], backend.array.storage_groups)
         self.assertEqual({}, backend.array.initiator_groups)
         self.assertEqual(['OS-SRP_1-Optimized-NONE-SG'],
                          backend.groups_of(optimized_volume))
@@ -292,8 +336,10 @@ class PlacementTest(testtools.TestCase):
         backend.attach(volume, HOST)
         self.assertEqual(['OS-compute-1-No_SLO-I-SG'],
                          backend.groups_of(volume))
-        self.assertIn('OS-compute-1-No_SLO-I-MV',
-                      backend.array.masking_views)
+        self.assertEqual('OS-compute-1-I-Parent-SG',
+                         backend.array.parent_of_group(
+                             'OS-compute-1-No_SLO-I-SG'))
+        self.assertIn(N['mv'], backend.array.masking_views)
         backend.detach(volume, HOST)
         self.assertEqual(['OS-no_SLO-SG'], backend.groups_of(volume))
         self.assertEqual([], backend.orphans())

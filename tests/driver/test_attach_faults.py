@@ -212,7 +212,7 @@ class AttachFaultTest(FaultTestCase):
             self.driver.backend.port_groups)
         steps = self.inject_after_every_task(attach.attach_flow, 'volume',
                                              volume, masking)
-        self.assertEqual(11, steps)
+        self.assertEqual(12, steps)
 
 
 class DetachFaultTest(FaultTestCase):
@@ -237,4 +237,4 @@ class DetachFaultTest(FaultTestCase):
             support.connector(HOST), self.driver.default_placement)
         steps = self.inject_after_every_task(attach.detach_flow, 'volume',
                                              volume, masking)
-        self.assertEqual(8, steps)
+        self.assertEqual(10, steps)

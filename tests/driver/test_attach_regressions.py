@@ -32,7 +32,7 @@ class HostNameTest(testtools.TestCase):
             self.backend.create_volume()
         self.backend.attach(first, 'compute-1.example.org')
         self.backend.attach(second, 'compute-1')
-        self.assertEqual(['OS-compute-1-SRP_1-Diamond-OLTP-I-MV'],
+        self.assertEqual(['OS-compute-1-I-Parent-MV'],
                          list(self.array.masking_views))
         # Detach with the other spelling finds the device.
         self.backend.detach(first, 'compute-1')
@@ -47,7 +47,7 @@ class HostNameTest(testtools.TestCase):
         self.assertEqual(16, len(short))
         self.backend.attach(first, LONG_HOST)
         self.backend.attach(second, LONG_HOST)
-        view = 'OS-%s-SRP_1-Diamond-OLTP-I-MV' % short
+        view = 'OS-%s-I-Parent-MV' % short
         self.assertEqual([view], list(self.array.masking_views))
         self.assertEqual(2, len(self.array.masking_views[view].luns))
         for name in list(self.array.masking_views) + \
@@ -63,7 +63,7 @@ class HostNameTest(testtools.TestCase):
         self.backend.attach(web, 'web')
         self.backend.attach(web1, 'web-1')
         self.backend.detach(web, 'web')     # must not touch web-1's view
-        self.assertEqual(['OS-web-1-SRP_1-Diamond-OLTP-I-MV'],
+        self.assertEqual(['OS-web-1-I-Parent-MV'],
                          list(self.array.masking_views))
         self.assertEqual(['OS-web-1-I-IG'], list(self.array.initiator_groups))
 
@@ -157,7 +157,7 @@ class ProtocolTest(testtools.TestCase):
                     for name in (prefix + '-MV',)}
         volume = backend.create_volume()
         backend.attach(volume, 'compute-1')
-        iscsi_view = 'OS-compute-1-SRP_1-Gold-DSS-I-MV'
+        iscsi_view = 'OS-compute-1-I-Parent-MV'
         self.assertEqual(sorted([prefix + '-MV', iscsi_view]),
                          sorted(backend.array.masking_views))
         backend.detach(volume, 'compute-1')
@@ -267,7 +267,9 @@ class LockRegressionTest(testtools.TestCase):
         expected = sorted(
             [locks.lock_name(serial, 'sg', names['sg']),
              locks.lock_name(serial, 'sg', names['shared_sg']),
+             locks.lock_name(serial, 'sg', names['parent']),
              locks.lock_name(serial, 'mv', names['mv']),
+             locks.lock_name(serial, 'mv', names['flat_mv']),
              locks.lock_name(serial, 'mv', names['shared_mv']),
              locks.lock_name(serial, 'ig', names['ig'])])
         self.assertEqual(expected, masking_requests.lock_names(masking))

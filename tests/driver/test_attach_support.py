@@ -32,7 +32,12 @@ def names(host, placement_kind='diamond'):
     profile's default placement."""
     short = hostnames.short_host_name(host)
     prefix = 'OS-%s-SRP_1-Diamond-OLTP-I' % short
-    return {'short': short, 'sg': prefix + '-SG', 'mv': prefix + '-MV',
+    # Cascaded masking: the host's view names its parent group; 'sg' is
+    # the placement's child group; 'flat_mv' the view of a flat attach.
+    return {'short': short, 'sg': prefix + '-SG',
+            'mv': 'OS-%s-I-Parent-MV' % short,
+            'parent': 'OS-%s-I-Parent-SG' % short,
+            'flat_mv': prefix + '-MV',
             'ig': 'OS-%s-I-IG' % short,
             'shared_sg': 'OS-%s-Shared-I-SG' % short,
             'shared_mv': 'OS-%s-Shared-I-MV' % short}
@@ -125,8 +130,15 @@ class AttachBackend(fixtures.SimulatedBackend):
             if not view.luns:
                 found.append('view %s has no device' % name)
         for name, group in arr.storage_groups.items():
-            if hostnames.is_host_storage_group(name) and \
-                    not arr.views_of_group('sg', name):
+            if group.children and not arr.devices_of_group(name):
+                found.append('parent storage group %s has no device'
+                             % name)
+            if arr.parent_of_group(name) and not group.members:
+                found.append('child storage group %s is empty' % name)
+        for name, group in arr.storage_groups.items():
+            if (hostnames.is_host_storage_group(name) or
+                    hostnames.is_parent_storage_group(name)) and \
+                    not arr.views_showing_group(name):
                 found.append('storage group %s (%d devices) is in no view'
                              % (name, len(group.members)))
         for name in arr.initiator_groups:

@@ -287,5 +287,7 @@ class CinderCoordinationTest(ConcurrencyTestCase):
                       if f.startswith('cinder-vmax-')]
         self.assertIn('cinder-vmax-%s-ig-OS-compute-1-I-IG'
                       % self.backend.serial, lock_files)
-        self.assertEqual(5, len(lock_files))
+        # Host group and view, shared group and view, initiator group,
+        # parent group and view.
+        self.assertEqual(7, len(lock_files))
         self.assert_masking_is({'compute-1': [volume]})

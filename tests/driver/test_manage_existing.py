@@ -96,7 +96,7 @@ class ManageTest(testtools.TestCase):
         self.backend.seed(ops.rename_volume,
                           self.backend.device_of(volume).device_id, 'x')
         self.assertRefused({'source-name': 'x'}, 'masking view',
-                           'OS-compute-1-SRP_1-Diamond-OLTP-I-MV')
+                           'OS-compute-1-I-Parent-MV')
 
     def test_device_in_replication_session(self):
         volume = self.backend.create_volume(size=1)

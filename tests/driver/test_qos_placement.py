@@ -75,14 +75,17 @@ class QosPlacementTest(testtools.TestCase):
         groups = self.backend.array.storage_groups
         self.assertEqual((1000, 0, 1), limits(groups[names[1]]))
         self.assertEqual((0, 0, 1), limits(groups[names[2]]))
-        # Nor on a host: each limits has its own host group and view.
+        # Nor on a host: each limits has its own host group, a child of
+        # the host's parent (one view).
         for volume in (gold, silver, plain):
             self.backend.attach(volume)
         host_groups = [self.group_of(v) for v in (gold, silver, plain)]
         self.assertEqual(3, len(set(host_groups)))
         self.assertEqual([(4000, 250, 3), (1000, 0, 1), (0, 0, 1)],
                          [limits(groups[g]) for g in host_groups])
-        self.assertEqual(3, len(self.backend.array.masking_views))
+        self.assertEqual(1, len(self.backend.array.masking_views))
+        self.assertEqual(sorted(host_groups), sorted(groups[
+            attach_support.names('compute-1')['parent']].children))
 
     def test_token_is_stable(self):
         # Groups on arrays are found again by this name: it must never
@@ -111,7 +114,7 @@ class QosPlacementTest(testtools.TestCase):
         self.assertEqual([plain_group], self.backend.groups_of(plain))
         self.assertEqual((0, 0, 1), limits(groups[plain_group]))
         views = self.backend.views_of(volume)
-        self.assertEqual([host_group[:-3] + '-MV'], views)
+        self.assertEqual([attach_support.names('compute-1')['mv']], views)
 
     def test_second_attach_finds_the_group_and_detach_removes_it(self):
         first, second = self.create(GOLD), self.create(GOLD)
@@ -217,21 +220,32 @@ class QosPlacementTest(testtools.TestCase):
         self.assertEqual([gold], self.backend.groups_of(neighbour))
         self.assertEqual((4000, 250, 3), limits(groups[gold]))
 
-    def test_retype_of_an_attached_volume_to_other_limits_falls_back(self):
+    def test_retype_of_an_attached_volume_to_other_limits(self):
+        # Cascaded masking: the device moves to the host's child group of
+        # the new limits (or of none), keeping its view and LUN; the old
+        # child is deleted.
         volume = self.create(GOLD)
         self.backend.attach(volume)
-        before = self.sim.snapshot()
+        views = {v: self.backend.lun_of(volume, v)
+                 for v in self.backend.views_of(volume)}
         host = {'host': 'cinder@vmax#p', 'capabilities': {
             'location_info': '%s#SRP_1#Diamond#OLTP' % self.backend.serial}}
-        self.assertFalse(self.driver.retype(
-            None, volume, self.backend.volume_type(qos=SILVER), {}, host))
-        self.assertFalse(self.driver.retype(
-            None, volume, self.backend.volume_type(), {}, host))
-        self.assertFalse(self.sim.diff(before))
-        # Same limits, attached: nothing to do, and True.
+        gold_group = self.group_of(volume)
         self.assertTrue(self.driver.retype(
-            None, volume, self.backend.volume_type(qos=dict(GOLD)), {},
-            host))
+            None, volume, self.backend.volume_type(qos=SILVER), {}, host))
+        groups = self.backend.array.storage_groups
+        self.assertEqual((1000, 0, 1), limits(groups[self.group_of(volume)]))
+        self.assertNotIn(gold_group, groups)
+        self.assertTrue(self.driver.retype(
+            None, volume, self.backend.volume_type(), {}, host))
+        self.assertEqual(attach_support.names('compute-1')['sg'],
+                         self.group_of(volume))
+        self.assertEqual(views, {v: self.backend.lun_of(volume, v)
+                                 for v in self.backend.views_of(volume)})
+        # Same limits, attached: nothing to do, and True.
+        before = self.sim.snapshot()
+        self.assertTrue(self.driver.retype(
+            None, volume, self.backend.volume_type(), {}, host))
         self.assertFalse(self.sim.diff(before))
 
     def test_long_names_fit_the_array(self):
@@ -322,4 +336,5 @@ class QosRoundTripTest(testtools.TestCase):
         # create (new group), create, first attach, second attach
         self.assertEqual((plain[0] + 1, plain[1], plain[2] + 1,
                           plain[3] + 1), counts['qos'], counts)
-        self.assertEqual((6, 4, 17, 9), plain)
+        # Cascaded masking: first attach +3, second attach +1.
+        self.assertEqual((6, 4, 20, 10), plain)

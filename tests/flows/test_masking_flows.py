@@ -47,8 +47,9 @@ class FlowShapeTest(testtools.TestCase):
         self.assertEqual(
             ['hold_locks', 'resolve_device', 'plan', 'find_masking_view',
              'choose_port_group', 'ensure_initiator_group',
-             'ensure_storage_group', 'leave_default_group',
-             'add_to_host_group', 'ensure_masking_view',
+             'ensure_storage_group', 'ensure_parent_group',
+             'leave_default_group', 'add_to_host_group',
+             'ensure_masking_view',
              'describe_connection', 'release_locks'],
             [s.split('.', 1)[1] for s in registry.task_names(
                 'initialize_connection', 'VMAX3')])
@@ -56,7 +57,8 @@ class FlowShapeTest(testtools.TestCase):
         # known.
         self.assertEqual(
             ['hold_locks', 'resolve_device', 'plan', 'remove_from_host_group',
-             'delete_masking_views', 'delete_initiator_group',
+             'detach_child', 'delete_masking_views',
+             'delete_initiator_group', 'delete_parent_group',
              'delete_storage_group', 'return_to_default_group',
              'release_locks'],
             [s.split('.', 1)[1] for s in registry.task_names(
@@ -71,7 +73,7 @@ class FlowShapeTest(testtools.TestCase):
     def test_no_lock_object_in_the_store(self):
         request = initialize_connection.sample_request('VMAX3')
         names = masking_requests.lock_names(request['masking'])
-        self.assertEqual(5, len(names))
+        self.assertEqual(7, len(names))    # with the parent group and view
         self.assertEqual(names, sorted(names))
         text = json.dumps(request)
         self.assertNotIn('Lock', text)
@@ -164,13 +166,17 @@ class MaskingReadsTest(testtools.TestCase):
         self.backend.attach(volume, 'compute-1')
         names = support.names('compute-1')
         iqn = 'iqn.1993-08.org.debian:01:compute-1'
-        self.assertEqual({'storage_group': names['sg'],
+        self.assertEqual({'storage_group': names['parent'],
                           'initiator_group': names['ig'],
                           'port_group': support.PORT_GROUP_A},
                          self.counted(self.masking.view_groups, names['mv']))
-        self.assertEqual({'members': [device], 'views': [names['mv']]},
+        # A child's views are its parent's.
+        self.assertEqual({'members': [device], 'views': []},
                          self.counted(self.masking.storage_group_use,
                                       names['sg']))
+        self.assertEqual({'members': [], 'views': [names['mv']]},
+                         self.counted(self.masking.storage_group_use,
+                                      names['parent']))
         self.assertEqual({'views': [names['mv']], 'initiators': [iqn]},
                          self.counted(self.masking.initiator_group_use,
                                       names['ig']))

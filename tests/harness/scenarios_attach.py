@@ -13,19 +13,27 @@ host's objects must come through every case untouched.
 from tests.driver import test_attach_support as support
 from tests.harness import scenario_base as base
 from tests.harness import scenarios
+from tests.harness import scenarios_manage
 from vmax_flows import hostnames
 
 HOST = 'compute-1'
 BYSTANDER_ID = '5e5e5e5e-0000-4000-8000-0000000000a1'
 
 
-def names(backend, host=HOST):
-    """The host's object names on the backend's default placement."""
+def names(backend, host=HOST, placement=None):
+    """The host's object names on ``placement`` (default: the backend's
+    default placement).  VMAX3 masks the host's parent group ('parent',
+    its view 'mv'; 'sg' is the placement's child); VMAX2 views are flat
+    ('parent' None)."""
     short = hostnames.short_host_name(host)
-    placement = backend.driver.default_placement
-    return {'sg': hostnames.host_storage_group(short, placement),
-            'mv': hostnames.host_masking_view(short, placement),
-            'ig': hostnames.initiator_group(short)}
+    placement = placement or backend.driver.default_placement
+    found = {'sg': hostnames.host_storage_group(short, placement),
+             'mv': hostnames.host_masking_view(short, placement),
+             'parent': None, 'ig': hostnames.initiator_group(short)}
+    if placement.get('srp'):
+        found.update(parent=hostnames.parent_storage_group(short),
+                     mv=hostnames.parent_masking_view(short))
+    return found
 
 
 class AttachScenario(base.Scenario):
@@ -52,6 +60,8 @@ class AttachScenario(base.Scenario):
     def check_unmapped(self, test, backend, device):
         test.assertEqual([], backend.array.views_of_device(device.device_id))
         test.assertNotIn(names(backend)['mv'], backend.array.masking_views)
+        test.assertNotIn(names(backend)['parent'],
+                         backend.array.storage_groups)
         test.assertNotIn(names(backend)['ig'],
                          backend.array.initiator_groups)
         base.assert_in_default_group(test, backend, device)
@@ -187,7 +197,54 @@ class RemoveExportSnapshot(ExportScenario):
     families = (base.VMAX3,)
 
 
+class RetypeAttached(AttachScenario):
+    """In-use retype (cascaded masking): the device moves to the host's
+    child group of the new workload and QoS limits, with MoveMembers;
+    its view and host LUN stay.  Every reverted case leaves ``sim.diff``
+    empty, which covers the view's LUNs; ``check_done`` (also run after
+    a retry) asserts view and LUN explicitly."""
+
+    operation = 'retype'
+    variant = 'attached'
+    families = (base.VMAX3,)
+    description = 'attached volume: new workload and QoS, view and LUN kept'
+
+    def prepare(self, backend):
+        self.bystander(backend)
+        volume = backend.create_volume(size=1, volume_id=base.SOURCE_ID)
+        info = backend.driver.initialize_connection(
+            volume, support.connector(HOST))
+        return {'volume': volume, 'lun': info['data']['target_lun']}
+
+    def act(self, backend, context):
+        result = backend.driver.retype(
+            None, context['volume'], scenarios_manage.target_type(backend),
+            {}, scenarios_manage.target_host(backend))
+        if result is not True:
+            raise AssertionError('retype returned %r' % (result,))
+        return result
+
+    def check_done(self, test, backend, context, result):
+        device = base.only_device(test, backend, context['volume'])
+        new_type = scenarios_manage.target_type(backend)
+        placement = backend.driver._placement_for_specs(
+            new_type['extra_specs'], new_type)
+        new = names(backend, placement=placement)
+        old = names(backend)
+        test.assertEqual([new['sg']],
+                         backend.array.groups_of_device(device.device_id))
+        group = backend.array.storage_groups[new['sg']]
+        test.assertEqual(('DSS', 1500, new['parent']),
+                         (group.workload, group.host_io_limit_iops,
+                          backend.array.parent_of_group(new['sg'])))
+        test.assertNotIn(old['sg'], backend.array.storage_groups)
+        test.assertEqual({new['mv']: context['lun']}, {
+            v: backend.array.masking_views[v].luns[device.device_id]
+            for v in backend.array.views_of_device(device.device_id)})
+
+
 scenarios.register(
+    RetypeAttached(),
     InitializeConnection(), TerminateConnection(),
     InitializeConnectionSnapshot(), TerminateConnectionSnapshot(),
     CreateExport(), EnsureExport(), RemoveExport(), CheckForExport(),

@@ -73,7 +73,8 @@ class InitializeConnectionQos(attach.AttachScenario):
     operation = 'initialize_connection'
     variant = 'qos'
     description = ('a QoS volume on a host that has a view already: the '
-                   'host group of its limits and its view are made')
+                   'host group of its limits is made, a child of the '
+                   'host\'s parent (VMAX3) or with a view of its own')
 
     def prepare(self, backend):
         self.bystander(backend)
@@ -95,7 +96,7 @@ class InitializeConnectionQos(attach.AttachScenario):
         placement = qos_placement(backend)
         group = hostnames.host_storage_group(short, placement)
         view = backend.array.masking_views[
-            hostnames.host_masking_view(short, placement)]
+            attach.names(backend, placement=placement)['mv']]
         test.assertEqual([group], backend.array.groups_of_device(
             device.device_id))
         test.assertEqual(result['data']['target_lun'],

@@ -8,6 +8,11 @@ all before any change -- then find or create the initiator group and the
 host's storage group, move the device out of its default group into the
 host's group, find or create the masking view and read the host LUN.  A
 second attach on the same host finds the view and only moves the device.
+Cascaded masking (VMAX3 SRP placements): the view names the host's parent
+storage group and the placement's host group is a child of it (created
+with the parent on the first attach, added to it by the first attach of
+another placement); a flat view an older release made for the placement
+is used as it is.
 Any failure reverts what this flow created, and only that.
 """
 
@@ -15,6 +20,7 @@ from vmax_flows.flows import common
 from vmax_flows import masking_requests
 from vmax_flows.tasks import checks
 from vmax_flows.tasks import masking
+from vmax_flows.tasks import masking_cascade
 from vmax_flows.tasks import masking_locks
 
 OPERATION = 'initialize_connection'
@@ -41,6 +47,8 @@ def build(client, request, session=None, operation=OPERATION,
         client, step('ensure_initiator_group')))
     flow.add(masking.EnsureHostStorageGroup(
         client, step('ensure_storage_group')))
+    flow.add(masking_cascade.EnsureParentGroup(
+        client, step('ensure_parent_group')))
     flow.add(masking.LeaveDefaultGroup(client, step('leave_default_group')))
     flow.add(masking.AddToHostGroup(client, step('add_to_host_group')))
     flow.add(masking.EnsureMaskingView(client, step('ensure_masking_view')))

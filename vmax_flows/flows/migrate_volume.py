@@ -13,8 +13,9 @@ DESCRIPTION = 'Move a device to another pool of its array (storage ' \
 RESULT = 'move_plan'
 
 
-def build(client, request):
-    return retype.build(client, request, operation=OPERATION)
+def build(client, request, session=None):
+    return retype.build(client, request, operation=OPERATION,
+                        session=session)
 
 
 def sample_request(family):

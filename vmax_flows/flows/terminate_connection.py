@@ -4,14 +4,19 @@ Under the host's locks: resolve the device (gone counts as detached, bug
 1756368), read which of the host's groups holds it and whether it is that
 group's last device; then either take it out, or delete the view, the
 host's initiator group (when unused) and the storage group; finally put
-the device back into its default group.  ``connector=None`` is handled by
-the driver: one run of this flow per attachment found on the array.
+the device back into its default group.  Cascaded masking (VMAX3): the
+last device of a child group takes the child out of the host's parent
+and deletes it; the host's last device deletes the parent's view, the
+initiator group, the parent and its (empty) children too.
+``connector=None`` is handled by the driver: one run of this flow per
+attachment found on the array.
 """
 
 from vmax_flows.flows import common
 from vmax_flows.flows import initialize_connection
 from vmax_flows import masking_requests
 from vmax_flows.tasks import checks
+from vmax_flows.tasks import masking_cascade
 from vmax_flows.tasks import masking_detach
 from vmax_flows.tasks import masking_locks
 
@@ -36,10 +41,13 @@ def build(client, request, session=None, operation=OPERATION,
     flow.add(masking_detach.PlanDetach(client, step('plan')))
     flow.add(masking_detach.RemoveFromHostGroup(
         client, step('remove_from_host_group')))
+    flow.add(masking_cascade.DetachChild(client, step('detach_child')))
     flow.add(masking_detach.DeleteHostViews(client,
                                             step('delete_masking_views')))
     flow.add(masking_detach.DeleteHostInitiatorGroup(
         client, step('delete_initiator_group')))
+    flow.add(masking_cascade.DeleteParentGroup(
+        client, step('delete_parent_group')))
     flow.add(masking_detach.DeleteHostStorageGroup(
         client, step('delete_storage_group')))
     flow.add(masking_detach.ReturnToDefaultGroup(

@@ -154,23 +154,24 @@ class MaskingClient(object):
                 property_list=GROUP_PROPERTIES)
         except exceptions.ObjectNotFound:
             return None
-        groups = []
-        for group in found:
-            name = str(group.get('ElementName') or
-                       self._name_of(group.path))
-            srp = group.get('EMCSRP') or None
-            slo = group.get('EMCSLO') or None
-            fast = group.get('EMCFastSetting') or None
-            policy = fast if fast and not self.info.is_vmax3 else None
-            groups.append({
-                'name': name, 'srp': srp, 'slo': slo,
+        groups = [self.group_record(group) for group in found]
+        return sorted(groups, key=lambda g: g['name'])
+
+    def group_record(self, group):
+        """A storage group instance read with GROUP_PROPERTIES as plain
+        data (see :meth:`device_groups`)."""
+        name = str(group.get('ElementName') or self._name_of(group.path))
+        srp = group.get('EMCSRP') or None
+        slo = group.get('EMCSLO') or None
+        fast = group.get('EMCFastSetting') or None
+        policy = fast if fast and not self.info.is_vmax3 else None
+        return {'name': name, 'srp': srp, 'slo': slo,
                 'workload': group.get('EMCWorkload') or None,
                 'disable_compression': bool(
                     group.get('EMCDisableCompression')),
                 'fast_policy': policy,
                 'fast_managed': bool(srp or slo or fast),
-                'limits': qos.limits_of(group)})
-        return sorted(groups, key=lambda g: g['name'])
+                'limits': qos.limits_of(group)}
 
     def device_luns(self, device_id):
         """``{view name: host LUN}`` of every view showing the device, or

@@ -16,6 +16,7 @@ import logging
 
 from vmax_flows import exceptions
 from vmax_flows import qos
+from vmax_flows.smis import cascade as smis_cascade
 from vmax_flows.smis import masking as smis_masking
 from vmax_flows.tasks import base
 
@@ -24,6 +25,19 @@ LOG = logging.getLogger(__name__)
 MODE_MAPPED = 'mapped'      # already visible to this host
 MODE_HOST = 'host'          # into the host's group for its placement
 MODE_SHARED = 'shared'      # masked to another host too: plain group
+
+
+def flat_view(existing_view):
+    """True when the attach goes into a flat view found for the placement
+    (its storage group holds the devices)."""
+    return existing_view is not None and not existing_view.get('cascade')
+
+
+def cascaded(attach_plan, existing_view):
+    """True when the attach masks the host's parent group: a VMAX3 host
+    group without a flat view of its own."""
+    return bool(attach_plan.get('parent')) and \
+        not flat_view(existing_view)
 
 
 def fast_managed(settings):
@@ -67,10 +81,18 @@ class PlanAttach(MaskingTask):
         former = masking.get('former_default_group')
         if former and default not in names and former in names:
             default = former
-        plan = {'groups': names, 'leave_group': None}
+        plan = {'groups': names, 'leave_group': None, 'parent': None}
+        # Cascaded masking (VMAX3): the host's group is a child of the
+        # host's parent group, which its view names -- unless a flat view
+        # made earlier (or by the 2.x driver) already serves the
+        # placement (FindMaskingView decides).  The shared group stays
+        # flat.
+        parent = dict(masking['parent']) if masking.get('parent') else None
         for target in (host, shared):
             if target['storage_group'] in names:
                 plan.update(mode=MODE_MAPPED, **self._target(target))
+                if target is host:
+                    plan['parent'] = parent
                 return plan
         settings = host['settings']
         elsewhere = [g['name'] for g in groups
@@ -81,7 +103,7 @@ class PlanAttach(MaskingTask):
                      ', '.join(elsewhere), masking['host'])
             plan.update(mode=MODE_SHARED, **self._target(shared))
             return plan
-        plan.update(mode=MODE_HOST, **self._target(host))
+        plan.update(mode=MODE_HOST, parent=parent, **self._target(host))
         if default and default in names and fast_managed(settings):
             plan['leave_group'] = default
         return plan
@@ -102,11 +124,20 @@ class FindMaskingView(MaskingTask):
         super().__init__(client, name, provides=provides)
 
     def execute(self, attach_plan):
+        # The host's parent view first: once a host has one, this is the
+        # only lookup (a flat view of the placement next to it is found
+        # through its group by EnsureParentGroup).
+        parent = attach_plan.get('parent')
+        if parent:
+            groups = self.masking.view_groups(parent['view'])
+            if groups is not None:
+                groups.update(name=parent['view'], cascade=True)
+                return groups
         groups = self.masking.view_groups(attach_plan['view'])
         if groups is None:
             return None
         groups['name'] = attach_plan['view']
-        return groups
+        return groups       # flat: attach into it as before
 
 
 class ChoosePortGroup(MaskingTask):
@@ -297,13 +328,21 @@ class EnsureHostStorageGroup(MaskingTask):
 
     def execute(self, attach_plan, existing_view):
         limits = attach_plan.get('limits')
-        if existing_view is not None:
+        if flat_view(existing_view):
             group = existing_view['storage_group']
             if limits:
                 self._check_found(group, limits)
             return {'name': group, 'created': False}
         group, settings = attach_plan['storage_group'], \
             attach_plan['settings']
+        if existing_view is not None:
+            # The host's parent view exists: its child for the placement
+            # usually does too -- one read finds it and its parent.
+            found = self._find_child(group)
+            if found is not None:
+                if limits:
+                    self._check_found(group, limits)
+                return {'name': group, 'created': False, 'parent': found}
         with base.array_change('create storage group %s' % group):
             created = self.client.create_storage_group(
                 group, srp=settings.get('srp'), slo=settings.get('slo'),
@@ -319,6 +358,14 @@ class EnsureHostStorageGroup(MaskingTask):
                  ' with %s' % qos.describe(limits) if limits else '')
         return {'name': group, 'created': created}
 
+    def _find_child(self, group):
+        """The parent of ``group`` ('' when flat), None when it is
+        missing."""
+        try:
+            return smis_cascade.parent_of(self.client, group) or ''
+        except exceptions.ObjectNotFound:
+            return None
+
     def _check_found(self, group, limits):
         found, current = qos.find_group(self.client, group)
         if not found or not qos.check_found(group, current, limits):
@@ -332,7 +379,7 @@ class EnsureHostStorageGroup(MaskingTask):
 
     def revert(self, attach_plan, existing_view, result, flow_failures,
                **kwargs):
-        if existing_view is not None:
+        if flat_view(existing_view):
             return None
         if base.failed(result):
             if getattr(result.exception, 'vmax_found_group', False) or \
@@ -428,30 +475,41 @@ class EnsureMaskingView(MaskingTask):
         super().__init__(client, name, provides=provides)
 
     def execute(self, attach_plan, existing_view, initiator_group,
-                host_storage_group, port_group):
+                host_storage_group, port_group, parent_group):
+        if parent_group and parent_group.get('flat_view'):
+            return {'name': parent_group['flat_view'], 'created': False}
         if existing_view is not None:
             return {'name': existing_view['name'], 'created': False}
-        view = attach_plan['view']
+        view, group = self._view(attach_plan, existing_view,
+                                 host_storage_group)
         with base.array_change('create masking view %s' % view):
             created = self.masking.create_masking_view(
-                view, host_storage_group['name'], initiator_group['name'],
-                port_group['name'])
+                view, group, initiator_group['name'], port_group['name'])
         if not created:
             found = self.masking.view_groups(view) or {}
-            if found.get('storage_group') != host_storage_group['name']:
+            if found.get('storage_group') != group:
                 raise exceptions.ArrayError(
                     'Masking view %s exists over storage group %s, not %s'
-                    % (view, found.get('storage_group'),
-                       host_storage_group['name']))
+                    % (view, found.get('storage_group'), group))
         LOG.info('%s: masking view %s %s', self.name, view,
                  'created' if created else 'found')
         return {'name': view, 'created': created}
+
+    @staticmethod
+    def _view(attach_plan, existing_view, host_storage_group):
+        """The view to create and its storage group: the host's parent
+        (cascaded) or the placement's own (flat)."""
+        if cascaded(attach_plan, existing_view):
+            parent = attach_plan['parent']
+            return parent['view'], parent['storage_group']
+        return attach_plan['view'], host_storage_group['name']
 
     def revert(self, attach_plan, existing_view, result, flow_failures,
                **kwargs):
         if existing_view is not None:
             return None
-        view = attach_plan['view']
+        view = attach_plan['parent']['view'] \
+            if cascaded(attach_plan, existing_view) else attach_plan['view']
         if base.failed(result):
             if not base.attempted(result, self.client) or \
                     self.masking.view_groups(view) is None:

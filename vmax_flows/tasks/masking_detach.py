@@ -27,12 +27,24 @@ from vmax_flows import hostnames
 from vmax_flows import qos
 from vmax_flows.tasks import base
 from vmax_flows.tasks import masking as attach_tasks
+from vmax_flows.tasks import masking_cascade
 
 LOG = logging.getLogger(__name__)
 
 
 def _nothing(plan):
     return not plan or not plan.get('storage_group') or plan.get('skip')
+
+
+def _leaves_only(plan):
+    """The device just leaves its group (others remain in it)."""
+    return not plan['last'] and not plan.get('drop_child')
+
+
+def _group_goes(plan):
+    """The device's group is deleted with it: the host's last device, or
+    the last device of a child while other children remain."""
+    return plan['last'] or bool(plan.get('drop_child'))
 
 
 class PlanDetach(attach_tasks.MaskingTask):
@@ -65,6 +77,10 @@ class PlanDetach(attach_tasks.MaskingTask):
         plan['views'] = use['views']
         if use['members'] != [device_id]:
             return plan
+        if not use['views'] and masking.get('parent') and \
+                masking_cascade.plan_cascade(self, device_id, target, plan,
+                                             masking):
+            return plan
         ours = hostnames.is_host_storage_group(target) and all(
             hostnames.is_host_masking_view(v) for v in use['views'])
         if not ours and not use['views']:
@@ -96,7 +112,7 @@ class RemoveFromHostGroup(attach_tasks.MaskingTask):
         super().__init__(client, name, provides=provides)
 
     def execute(self, device, detach_plan):
-        if _nothing(detach_plan) or detach_plan['last']:
+        if _nothing(detach_plan) or not _leaves_only(detach_plan):
             return {'removed': False}
         with base.array_change('leave %s' % detach_plan['storage_group']):
             self.client.remove_members(detach_plan['storage_group'],
@@ -104,7 +120,7 @@ class RemoveFromHostGroup(attach_tasks.MaskingTask):
         return {'removed': True}
 
     def revert(self, device, detach_plan, result, flow_failures, **kwargs):
-        if _nothing(detach_plan) or detach_plan['last']:
+        if _nothing(detach_plan) or not _leaves_only(detach_plan):
             return None
         group, device_id = detach_plan['storage_group'], device['device_id']
         if base.failed(result) and not base.attempted(result, self.client):
@@ -235,7 +251,7 @@ class DeleteHostStorageGroup(attach_tasks.MaskingTask):
         super().__init__(client, name, provides=provides)
 
     def execute(self, detach_plan):
-        if _nothing(detach_plan) or not detach_plan['last']:
+        if _nothing(detach_plan) or not _group_goes(detach_plan):
             return {'deleted': False}
         group = detach_plan['storage_group']
         with base.array_change('delete storage group %s' % group):
@@ -244,7 +260,7 @@ class DeleteHostStorageGroup(attach_tasks.MaskingTask):
         return {'deleted': True}
 
     def revert(self, device, detach_plan, result, flow_failures, **kwargs):
-        if _nothing(detach_plan) or not detach_plan['last']:
+        if _nothing(detach_plan) or not _group_goes(detach_plan):
             return None
         if base.failed(result) and not base.attempted(result, self.client):
             return None

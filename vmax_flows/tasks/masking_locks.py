@@ -12,6 +12,8 @@ revert can never wait for a lock its own flow holds (bug 1800684).
 
 from taskflow import task
 
+from vmax_flows import masking_requests
+
 
 class HoldLocks(task.Task):
     """Take every lock of the operation at once, in sorted order."""
@@ -37,3 +39,21 @@ class ReleaseLocks(task.Task):
 
     def execute(self):
         self.session.release()
+
+
+class HoldDeviceHostLocks(HoldLocks):
+    """In-use retype: read which hosts the device is attached to through
+    a parent group (:func:`vmax_flows.masking_requests.retype_lock_names`
+    -- nothing for a device in no view) and take their locks, the ones
+    the hosts' attach and detach take.  The plan then checks under them
+    that they cover what it will change."""
+
+    def __init__(self, session, name, client):
+        super().__init__(session, name)
+        self.client = client
+
+    def execute(self, device, new_placement):
+        self.session.names = masking_requests.retype_lock_names(
+            self.client, device['device_id'], new_placement)
+        self.session.acquire()
+        return {'locks': list(self.session.names)}

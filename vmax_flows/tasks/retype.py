@@ -17,6 +17,7 @@ from vmax_flows import qos as qos_limits
 from vmax_flows.smis import masking as smis_masking
 from vmax_flows.tasks import base
 from vmax_flows.tasks import groups
+from vmax_flows.tasks import retype_cascade
 
 LOG = logging.getLogger(__name__)
 
@@ -42,18 +43,23 @@ class PlanMove(base.ArrayTask):
     leaves and joins and where host I/O limits go.  Changes nothing.
 
     ``{'leave': [groups], 'join': group or None, 'relocate_to': pool or
-    None, 'attached': bool, 'views': [...]}``.  An attached device keeps
-    its host group and view (its masking stays intact); only an
-    unattached one moves between default groups.  So an attached device
-    whose service level or QoS limits change raises
+    None, 'attached': bool, 'views': [...], 'cascade': ...}``.  An
+    unattached device moves between default groups.  An attached VMAX3
+    device masked through its host's parent group (cascaded masking)
+    moves to the child of its new placement under the same parent
+    (``cascade``: :func:`vmax_flows.tasks.retype_cascade.plan`), keeping
+    its view and LUN.  Otherwise (a flat view, VMAX2, two hosts) an
+    attached device whose service level or QoS limits change raises
     :class:`NeedsHostMigration` (both live on its host's group, shared
     with the host's other volumes of the same settings).
     """
 
-    def __init__(self, client, name, provides='move_plan'):
+    def __init__(self, client, name, provides='move_plan', session=None):
         super().__init__(client, name, provides=provides)
+        # The flow's lock session (an attached device's host locks).
+        self.session = session
 
-    def execute(self, device, new_placement):
+    def execute(self, device, new_placement, placement):
         device_id = device['device_id']
         masking = smis_masking.for_client(self.client)
         groups = masking.device_groups(device_id)
@@ -76,8 +82,15 @@ class PlanMove(base.ArrayTask):
             if target and target not in [g['name'] for g in groups]:
                 plan['join'] = target
         else:
-            self._check_attached(device_id, groups, in_view, views,
-                                 new_placement)
+            plan['cascade'] = retype_cascade.plan(
+                self, device_id, groups, views, new_placement,
+                getattr(self.session, 'held', ()), self._refuse,
+                current=placement)
+            if plan['cascade'] is None:
+                # Flat masking (VMAX2, or a view an older release made):
+                # the device's group is its view's; no in-place move.
+                self._check_attached(device_id, groups, in_view, views,
+                                     new_placement)
         if not self.client.info.is_vmax3:
             current = self._pool(device_id)
             if current != new_placement['pool']:
@@ -85,6 +98,10 @@ class PlanMove(base.ArrayTask):
                 plan['relocate_from'] = current
         LOG.info('%s: device %s %s', self.name, device_id, plan)
         return plan
+
+    @staticmethod
+    def _refuse(message):
+        raise NeedsHostMigration(message)
 
     def _check_attached(self, device_id, groups, in_view, views,
                         placement):
