@@ -9,6 +9,22 @@ from vmax_flows.tasks import base
 LOG = logging.getLogger(__name__)
 
 
+def complete_found_limits(client, group, current, limits):
+    """Set ``limits`` on a found ``group`` named for them whose limits
+    are missing (see :func:`vmax_flows.qos.check_found`, which refuses
+    other limits); True when they were set.  A failure is marked as an
+    attempted change of a group the task found, not made."""
+    if not qos.check_found(group, current, limits):
+        return False
+    with base.array_change('set host I/O limits of %s' % group):
+        try:
+            qos.write_limits(client, group, limits)
+        except Exception as exc:
+            exc.vmax_found_group = True
+            raise
+    return True
+
+
 class EnsureStorageGroup(base.ArrayTask):
     """Find the placement's default storage group, or create it.
 
@@ -42,13 +58,8 @@ class EnsureStorageGroup(base.ArrayTask):
         else:
             found = self.client.get_group(group) is not None
         if found:
-            if limits and qos.check_found(group, current, limits):
-                with base.array_change('set host I/O limits of %s' % group):
-                    try:
-                        qos.write_limits(self.client, group, limits)
-                    except Exception as exc:
-                        exc.vmax_found_group = True
-                        raise
+            if limits and complete_found_limits(self.client, group, current,
+                                                limits):
                 LOG.info('%s: storage group %s had no host I/O limits; '
                          'set to %s', self.name, group,
                          qos.describe(limits))

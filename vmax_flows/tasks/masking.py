@@ -19,6 +19,7 @@ from vmax_flows import qos
 from vmax_flows.smis import cascade as smis_cascade
 from vmax_flows.smis import masking as smis_masking
 from vmax_flows.tasks import base
+from vmax_flows.tasks import groups as group_tasks
 
 LOG = logging.getLogger(__name__)
 
@@ -368,14 +369,9 @@ class EnsureHostStorageGroup(MaskingTask):
 
     def _check_found(self, group, limits):
         found, current = qos.find_group(self.client, group)
-        if not found or not qos.check_found(group, current, limits):
-            return
-        with base.array_change('set host I/O limits of %s' % group):
-            try:
-                qos.write_limits(self.client, group, limits)
-            except Exception as exc:
-                exc.vmax_found_group = True
-                raise
+        if found:
+            group_tasks.complete_found_limits(self.client, group, current,
+                                              limits)
 
     def revert(self, attach_plan, existing_view, result, flow_failures,
                **kwargs):
