@@ -48,6 +48,14 @@ def build(client, request, operation=OPERATION):
     return flow
 
 
+def add_clone_steps(flow, client, request, operation):
+    """The steps of a clone of ``request['source']``, named for
+    ``operation``, appended to ``flow`` (an operation that clones and
+    then does more with the new device)."""
+    for node, _ in build(client, request, operation=operation).iter_nodes():
+        flow.add(node)
+
+
 def sample_request(family, source_kind='volume'):
     source_id = common.SAMPLE_SOURCE_ID if source_kind == 'volume' \
         else common.SAMPLE_SNAPSHOT_ID

@@ -33,10 +33,8 @@ def build(clients, request):
         local, common.step(OPERATION, 'resolve_rdf_group')))
     cg_common.add_group_check(flow, local, request, OPERATION)
     if request.get('source'):
-        clone = create_cloned_volume.build(local, request,
-                                           operation=OPERATION)
-        for node, _ in clone.iter_nodes():
-            flow.add(node)
+        create_cloned_volume.add_clone_steps(flow, local, request,
+                                             OPERATION)
     else:
         flow.add(groups.EnsureStorageGroup(
             local, common.step(OPERATION, 'ensure_storage_group')))

@@ -17,15 +17,21 @@ RESULT = 'device'
 
 def build(client, request):
     flow = common.linear(OPERATION)
+    add_device_steps(flow, client, request, OPERATION)
+    return flow
+
+
+def add_device_steps(flow, client, request, operation):
+    """The steps that make the volume's new device (shared with the
+    operations that create a volume and then do more with it)."""
     flow.add(groups.EnsureStorageGroup(
-        client, common.step(OPERATION, 'ensure_storage_group')))
+        client, common.step(operation, 'ensure_storage_group')))
     flow.add(devices.CreateDevice(client,
-                                  common.step(OPERATION, 'create_device')))
+                                  common.step(operation, 'create_device')))
     if not common.is_vmax3(request) and \
             request['placement'].get('storage_group'):
         flow.add(groups.AddToStorageGroup(
-            client, common.step(OPERATION, 'add_to_storage_group')))
-    return flow
+            client, common.step(operation, 'add_to_storage_group')))
 
 
 def sample_request(family):

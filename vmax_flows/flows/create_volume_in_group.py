@@ -9,8 +9,7 @@ a volume or snapshot -- and finally added to the replication group
 from vmax_flows.flows import cg_common
 from vmax_flows.flows import common
 from vmax_flows.flows import create_cloned_volume
-from vmax_flows.tasks import devices
-from vmax_flows.tasks import groups
+from vmax_flows.flows import create_volume
 
 OPERATION = 'create_volume_in_group'
 DESCRIPTION = 'Create (or clone) a volume and add it to its consistency ' \
@@ -22,19 +21,10 @@ def build(client, request):
     flow = common.linear(OPERATION)
     cg_common.add_group_check(flow, client, request, OPERATION)
     if request.get('source'):
-        clone = create_cloned_volume.build(client, request,
-                                           operation=OPERATION)
-        for node, _ in clone.iter_nodes():
-            flow.add(node)
+        create_cloned_volume.add_clone_steps(flow, client, request,
+                                             OPERATION)
     else:
-        flow.add(groups.EnsureStorageGroup(
-            client, common.step(OPERATION, 'ensure_storage_group')))
-        flow.add(devices.CreateDevice(
-            client, common.step(OPERATION, 'create_device')))
-        if not common.is_vmax3(request) and \
-                request['placement'].get('storage_group'):
-            flow.add(groups.AddToStorageGroup(
-                client, common.step(OPERATION, 'add_to_storage_group')))
+        create_volume.add_device_steps(flow, client, request, OPERATION)
     cg_common.add_group_membership(flow, client, request, OPERATION)
     return flow
 
