@@ -185,20 +185,17 @@ class DeleteParentGroup(attach_tasks.MaskingTask):
                 not detach_plan.get('parent'):
             return None
         parent = detach_plan['parent']
+        # The revert reads the array (what is missing is recreated), so a
+        # failure part way needs no progress record.
         progress = {'parent': False, 'children': []}
-        try:
-            with base.array_change('delete parent storage group %s'
-                                   % parent):
-                self.client.delete_group(parent, force=True)
-            progress['parent'] = True
-            for child in detach_plan['empty_children']:
-                with base.array_change('delete storage group %s'
-                                       % child['name']):
-                    self.client.delete_group(child['name'], force=True)
-                progress['children'].append(child['name'])
-        except Exception as exc:
-            exc.vmax_progress = progress
-            raise
+        with base.array_change('delete parent storage group %s' % parent):
+            self.client.delete_group(parent, force=True)
+        progress['parent'] = True
+        for child in detach_plan['empty_children']:
+            with base.array_change('delete storage group %s'
+                                   % child['name']):
+                self.client.delete_group(child['name'], force=True)
+            progress['children'].append(child['name'])
         LOG.info('%s: deleted parent storage group %s%s', self.name, parent,
                  ' and empty children %s' % ', '.join(progress['children'])
                  if progress['children'] else '')

@@ -209,7 +209,7 @@ class DeleteHostInitiatorGroup(attach_tasks.MaskingTask):
                 progress['deregistered'].append(initiator)
         except Exception as exc:
             exc.vmax_change_attempted = 'delete initiator group %s' % group
-            exc.vmax_progress = progress
+            setattr(exc, base.JOURNAL_KEY, progress)
             raise
         LOG.info('%s: deleted initiator group %s (initiators %s)',
                  self.name, group, ', '.join(use['initiators']))
@@ -217,7 +217,7 @@ class DeleteHostInitiatorGroup(attach_tasks.MaskingTask):
 
     def revert(self, detach_plan, result, flow_failures, **kwargs):
         if base.failed(result):
-            progress = getattr(result.exception, 'vmax_progress', None)
+            progress = base.journal_of(result)
             if progress is None or not base.attempted(result, self.client):
                 return None
         elif result is None:

@@ -179,7 +179,7 @@ class EnsureTargetChild(base.ArrayTask):
                 cascade.add_children(self.client, parent, [target])
             progress['added'] = True
         except Exception as exc:
-            exc.vmax_progress = progress
+            setattr(exc, base.JOURNAL_KEY, progress)
             raise
         LOG.info('%s: %s is a child of %s%s', self.name, target, parent,
                  ' (created)' if progress['created'] else '')
@@ -220,7 +220,7 @@ class EnsureTargetChild(base.ArrayTask):
         if not move or not move['source']:
             return None
         if base.failed(result):
-            progress = getattr(result.exception, 'vmax_progress', None)
+            progress = base.journal_of(result)
             if progress is None or not base.attempted(result, self.client):
                 return None
         else:
@@ -317,27 +317,23 @@ class DropOldChild(base.ArrayTask):
             return None
         masking = smis_masking.for_client(self.client)
         parent = move['parent']
+        # The revert reads the array (which children exist, and where),
+        # so a failure part way needs no progress record.
         progress = {'removed': [], 'deleted': []}
-        try:
-            for child in move['drop']:
-                name = child['name']
-                use = masking.storage_group_use(name) or {'members': []}
-                if use['members']:
-                    LOG.info('%s: keeping %s (devices %s)', self.name, name,
-                             ', '.join(use['members']))
-                    continue
-                if not child.get('outside'):
-                    with base.array_change('remove %s from %s'
-                                           % (name, parent)):
-                        cascade.remove_children(self.client, parent,
-                                                [name])
-                    progress['removed'].append(name)
-                with base.array_change('delete storage group %s' % name):
-                    self.client.delete_group(name)
-                progress['deleted'].append(name)
-        except Exception as exc:
-            exc.vmax_progress = progress
-            raise
+        for child in move['drop']:
+            name = child['name']
+            use = masking.storage_group_use(name) or {'members': []}
+            if use['members']:
+                LOG.info('%s: keeping %s (devices %s)', self.name, name,
+                         ', '.join(use['members']))
+                continue
+            if not child.get('outside'):
+                with base.array_change('remove %s from %s' % (name, parent)):
+                    cascade.remove_children(self.client, parent, [name])
+                progress['removed'].append(name)
+            with base.array_change('delete storage group %s' % name):
+                self.client.delete_group(name)
+            progress['deleted'].append(name)
         return progress
 
     def revert(self, device, move_plan, result, flow_failures, **kwargs):
